@@ -1,0 +1,1 @@
+"""Repository defaults for pytest (the project's pytest plugin registers itself separately)."""

@@ -1,0 +1,1 @@
+"""The sandbox's generic ORM over SQLite: fields, recordsets, domains, registry."""
