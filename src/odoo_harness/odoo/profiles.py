@@ -1,7 +1,9 @@
 """Version profiles: what differs between Odoo 17.0, 18.0 and 19.0 at the wire.
 
-A profile is plain data read by the ORM and the protocol layer; nothing else branches on
-version strings. Add a flag here rather than comparing versions elsewhere.
+A profile is plain data read by the ORM and the protocol layer; nothing compares version
+strings. Behaviour several layers share is a flag here; wording that differs per version
+branches on ``profile.major`` in one module per layer (``orm/messages.py``,
+``orm/domains.py``'s dialect, ``http/quirks.py``).
 """
 
 from __future__ import annotations

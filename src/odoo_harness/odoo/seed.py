@@ -1,6 +1,9 @@
 """Seeding a fresh sandbox database: the master data a new real database of that version
 holds (same ids, names and external ids), its access rights, and the two users.
 
+``data/countries.json`` lists the ISO 3166 countries (generated once from the pycountry
+package's data) in the order of Odoo's external ids, which gives Odoo's country ids.
+
 ``data/<version>/masterdata.json`` is read off a fresh real database; what it does not say
 (other groups' names, the full model list) follows Odoo's own data for that version.
 """
@@ -71,6 +74,7 @@ class Seeder:
         self.cr = env.cr
 
     def run(self) -> dict[str, Any]:
+        self._countries()
         self._records()
         self._models()
         self._groups()
@@ -78,9 +82,28 @@ class Seeder:
         users = self._users()
         return users
 
+    # -- countries ------------------------------------------------------------------------
+    def _countries(self) -> None:
+        """Every ISO country, with the ids Odoo gives them (rank by external id: base.be is
+        20, base.us 233); the master data then overwrites the ones it describes."""
+        path = resources.files("odoo_harness.odoo") / "data" / "countries.json"
+        rows = json.loads(path.read_text(encoding="utf-8"))
+        now = self.env.now_string()
+        self.cr.executemany(
+            'INSERT INTO "res_country" (id, name, code, create_uid, write_uid, create_date, '
+            "write_date) VALUES (?, ?, ?, 1, 1, ?, ?)",
+            [(rank, name, code, now, now) for rank, (_x, code, name) in enumerate(rows, 1)],
+        )
+        self.cr.executemany(
+            'INSERT INTO "ir_model_data" (module, name, model, res_id, noupdate, create_uid, '
+            "write_uid, create_date, write_date) VALUES ('base', ?, 'res.country', ?, 1, 1, 1, ?, ?)",
+            [(xmlid, rank, now, now) for rank, (xmlid, _c, _n) in enumerate(rows, 1)],
+        )
+
     # -- master data records -------------------------------------------------------------
     def _records(self) -> None:
         pending_m2m: list[tuple[str, int, F.Many2many, list[int]]] = []
+        referenced_currencies: dict[int, str] = {}
         for xmlid, record in self.data["records"].items():
             model_name = record["model"]
             if model_name not in self.env.registry:
@@ -95,10 +118,13 @@ class Seeder:
                     pending_m2m.append((model_name, record["id"], field, list(value or [])))
                 elif isinstance(field, F.Many2one):
                     values[name] = value[0] if value else None
+                    if value and field.comodel_name == "res.currency":
+                        referenced_currencies[value[0]] = value[1]
                 elif field.column:
                     values[name] = field.to_column(value, model)
             self._upsert(model, values)
             self._xmlid(xmlid, model_name, record["id"])
+        self._missing_currencies(referenced_currencies)
         for _model, rid, field, ids in pending_m2m:
             self.cr.executemany(
                 f'INSERT OR IGNORE INTO "{field.relation}" ("{field.column1}", "{field.column2}") '
@@ -116,6 +142,16 @@ class Seeder:
             ids = [r[0] for r in self.cr.execute(f'SELECT id FROM "{model._table}" ORDER BY id')]
             if ids:
                 model.browse(ids)._recompute_stored(None)
+
+    def _missing_currencies(self, referenced: dict[int, str]) -> None:
+        """Currencies the master data points at without describing (GBP of the UK...):
+        inactive, as on a fresh database."""
+        model = self.env["res.currency"]
+        for currency_id, code in referenced.items():
+            if not model._existing_ids([currency_id]):
+                self._upsert(model, {"id": currency_id, "name": code, "symbol": code,
+                                     "active": 0})
+                self._xmlid(f"base.{code}", "res.currency", currency_id)
 
     def _upsert(self, model: Any, values: dict[str, Any]) -> None:
         defaults = model._add_missing_defaults({k: v for k, v in values.items()})
