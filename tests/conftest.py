@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -12,3 +15,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="conformance: also replay the business topics (products, sales, stock, crm, mail)",
     )
+
+
+# CI replays the same examples on every run (a red build must be reproducible); locally,
+# hypothesis explores new ones each time. HYPOTHESIS_PROFILE=ci reproduces CI locally.
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("dev", print_blob=True)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev")
+)

@@ -276,6 +276,14 @@ def to_value(kind: str, x: Any) -> Any:
 
 def equality_17(kind: str, v: Any, op: str, value: Any) -> bool:
     """17 ``__leaf_to_sql``."""
+    if kind == "boolean" and op in ("in", "not in"):
+        # recorded (orm.search.active-leaf): a stored false is matched by False in the list
+        values = value if isinstance(value, list) else [value]
+        null_in = False in values or None in values
+        hit = (v is None and null_in) or (
+            v is not None and bool(v) in {bool(x) for x in values if x is not None}
+        )
+        return hit if op == "in" else not hit
     if op in ("in", "not in"):
         values = value if isinstance(value, list) else [value]
         vals = [to_value(kind, x) for x in values if x is not False and x is not None]

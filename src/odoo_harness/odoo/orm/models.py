@@ -7,12 +7,11 @@ errors read as Odoo's do (``BaseModel.read() takes from 1 to 3 positional argume
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..exceptions import AccessError, MissingError, UserError, ValidationError
+from ..exceptions import AccessError, MissingError, UserError
 from . import fields as F
 from . import messages
 from .commands import apply_x2many_commands
@@ -24,10 +23,6 @@ T = TypeVar("T", bound=Callable[..., Any])
 
 NO_DEFAULT = F.NO_DEFAULT
 SUPERUSER_ID = 1
-ORDER_RE = re.compile(
-    r"^(\s*([a-z0-9:_]+|\"[a-z0-9:_]+\")(\.id)?(\s+(desc|asc))?(\s+(nulls first|nulls last))?\s*(,|$))+(?<!,)$",
-    re.I,
-)
 
 
 def rpc(
@@ -403,10 +398,6 @@ class BaseModel:
         except sqlite3.IntegrityError as exc:
             raise self._integrity_error(exc) from None
 
-    def _write_columns(self, columns: dict[str, Any]) -> None:
-        """Store raw column values without access checks or recomputation (computes use it)."""
-        self._update(columns)
-
     # -- unlink --------------------------------------------------------------------------
     @rpc
     def unlink(self) -> bool:
@@ -663,14 +654,14 @@ class BaseModel:
     @rpc
     def action_archive(self) -> None:
         if self._active_name:
-            self.filtered_active(True).write({self._active_name: False})
+            self._filtered_active(True).write({self._active_name: False})
 
     @rpc
     def action_unarchive(self) -> None:
         if self._active_name:
-            self.filtered_active(False).write({self._active_name: True})
+            self._filtered_active(False).write({self._active_name: True})
 
-    def filtered_active(self, active: bool) -> BaseModel:
+    def _filtered_active(self, active: bool) -> BaseModel:
         rows = self._read_rows([self._active_name or "active"], "_classic_write")
         return self.browse(
             [r["id"] for r in rows if bool(r[self._active_name or "active"]) is active]
@@ -782,10 +773,6 @@ class BaseModel:
                     return False
                 seen.add(current)
         return True
-
-
-def raise_validation(message: str) -> None:
-    raise ValidationError(message)
 
 
 def _chunks(ids: list[int], size: int = 900) -> Iterable[list[int]]:
