@@ -1,0 +1,34 @@
+"""What every provider mock is built from: the request pipeline and control API
+(``MockProvider``), HTTP faults, idempotency keys, rate limits, expiring tokens and
+signed webhooks. See ``docs/provider-mocks.md``."""
+
+from .errors import ProviderError
+from .faults import FaultSpecError, HttpFault, HttpFaultBook
+from .idempotency import IdempotencyStore, Outcome, StoredReply
+from .provider import Call, Handler, MockProvider, Reply
+from .ratelimit import Decision, TokenBucket
+from .tokens import Token, TokenIssuer
+from .webhooks import Delivery, Event, Signer, Subscription, WebhookDispatcher
+
+__all__ = [
+    "Call",
+    "Decision",
+    "Delivery",
+    "Event",
+    "FaultSpecError",
+    "Handler",
+    "HttpFault",
+    "HttpFaultBook",
+    "IdempotencyStore",
+    "MockProvider",
+    "Outcome",
+    "ProviderError",
+    "Reply",
+    "Signer",
+    "StoredReply",
+    "Subscription",
+    "Token",
+    "TokenBucket",
+    "TokenIssuer",
+    "WebhookDispatcher",
+]

@@ -1,0 +1,363 @@
+"""``MockProvider``: what every provider mock shares.
+
+A mock subclasses it, declares its routes with ``self.route(...)`` and renders errors in
+its provider's envelope. The base class gives every request: a request id, the journal
+entry of request and response with secrets redacted, injected faults, malformed input
+answered in the provider's envelope (never a 500 with a traceback), and a control API
+under ``/_control`` with the Odoo sandbox's shape (faults, clock, journal, reset) plus
+``seed`` and ``webhooks``. Handlers are plain functions run under the mock's lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+import random
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
+
+from ...clock import Clock
+from ...controlapi import (
+    ControlError,
+    bad_request,
+    clock_state,
+    journal_entries,
+    json_object,
+    move_clock,
+)
+from ...journal import Journal, redact
+from ...serving import RAW_SEND_KEY, LoopbackServer, drop_connection
+from .errors import ProviderError
+from .faults import FaultSpecError, HttpFaultBook
+from .webhooks import WebhookDispatcher
+
+log = logging.getLogger(__name__)
+SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-api-key",
+                            "x-shopify-access-token", "x-access-token"})
+
+
+@dataclass
+class Call:
+    """One request as a handler sees it."""
+
+    method: str
+    path: str
+    path_params: dict[str, Any]
+    query: Mapping[str, str]
+    headers: Mapping[str, str]
+    body: bytes
+    request_id: str
+    credential: str | None = None
+    context: dict[str, Any] = field(default_factory=dict)
+
+    def json(self) -> Any:
+        """The JSON body; a ProviderError (400) when it is not JSON."""
+        if not self.body:
+            return None
+        try:
+            return json.loads(self.body)
+        except ValueError as exc:
+            raise ProviderError(400, "INVALID_JSON", f"the body is not valid JSON: {exc}") from None
+
+    def json_object(self) -> dict[str, Any]:
+        data = self.json()
+        if not isinstance(data, dict):
+            raise ProviderError(400, "INVALID_JSON", "the body must be a JSON object")
+        return data
+
+
+@dataclass
+class Reply:
+    status: int = 200
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+Handler = Callable[[Call], Reply]
+
+
+class MockProvider:
+    """Base of the provider mocks. Subclasses set ``name`` and implement ``routes``,
+    ``render_error``, ``reset_state`` and optionally ``authenticate`` and ``seed``."""
+
+    name = "provider"
+    request_id_header = "X-Request-Id"
+
+    def __init__(self, *, clock: Clock | None = None, journal: Journal | None = None,
+                 seed: int = 0) -> None:
+        self.clock = clock or Clock()
+        self.journal = journal or Journal(now=self.clock.now)
+        self.seed_value = seed
+        self.lock = threading.RLock()
+        self.faults = HttpFaultBook()
+        self._request_ids = itertools.count(1)
+        self.secrets: set[str] = set()
+        self.reset()
+
+    # -- state ----------------------------------------------------------------------------
+    def reset(self) -> None:
+        with self.lock:
+            self.rng = random.Random(self.seed_value)
+            self._counters: dict[str, itertools.count[int]] = {}
+            self.faults.clear()
+            self.reset_state()
+
+    def reset_state(self) -> None:
+        """Subclasses: back to the empty (or default) state."""
+
+    def seed(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Subclasses: load state from a JSON object; returns a summary."""
+        raise ControlError(f"the {self.name} mock takes no seed data")
+
+    def next_id(self, prefix: str, width: int = 6) -> str:
+        counter = self._counters.setdefault(prefix, itertools.count(1))
+        return f"{prefix}{next(counter):0{width}d}"
+
+    def next_int(self, series: str, start: int = 1) -> int:
+        counter = self._counters.setdefault(series, itertools.count(start))
+        return next(counter)
+
+    # -- hooks ----------------------------------------------------------------------------
+    def routes(self) -> list[tuple[str, str, Handler]]:
+        """Subclasses: (HTTP method, path, handler) of the public API."""
+        return []
+
+    def authenticate(self, call: Call) -> str | None:
+        """Subclasses: the credential of a call (raise ProviderError 401 when refused);
+        None for public routes."""
+        return None
+
+    def render_error(self, error: ProviderError, call: Call) -> Reply:
+        return Reply(error.status, {"error": {"code": error.code, "message": error.message,
+                                              "request_id": call.request_id}}, error.headers)
+
+    def extra_control_routes(self) -> list[BaseRoute]:
+        return []
+
+    # -- the app --------------------------------------------------------------------------
+    def app(self) -> Starlette:
+        routes: list[BaseRoute] = [
+            Route(path, self._endpoint(handler), methods=[method])
+            for method, path, handler in self.routes()
+        ]
+        routes += self._control_routes() + self.extra_control_routes()
+        app = _MockApp(routes=routes)
+        app.provider = self
+        app.exception_handlers = {}
+        return app
+
+    def server(self, port: int = 0) -> LoopbackServer:
+        return LoopbackServer(self.app(), port=port, name=f"{self.name} mock")
+
+    def _endpoint(self, handler: Handler) -> Callable[[Request], Any]:
+        async def endpoint(request: Request) -> Response:
+            return await self._serve(handler, request)
+
+        return endpoint
+
+    async def _serve(self, handler: Handler, request: Request) -> Response:
+        body = await request.body()
+        call = Call(request.method, request.url.path, dict(request.path_params),
+                    request.query_params, request.headers, body,
+                    request.headers.get(self.request_id_header)
+                    or f"req_{next(self._request_ids):08d}")
+        self._journal_request(call)
+        fault = self.faults.take(call.method, call.path)
+        if fault is not None and fault.kind != "commit_then_drop":
+            early = await self._apply_fault(fault, call, request.scope)
+            if early is not None:
+                return early
+        reply = self._run(handler, call)
+        if fault is not None and fault.kind == "commit_then_drop":
+            self.journal.record("mock.committed_then_dropped", self.name,
+                                {"path": call.path, "status": reply.status},
+                                correlation_id=call.request_id, at=self.clock.now())
+            dropped = await drop_connection(request.scope)
+            if dropped is not None:
+                return dropped
+        return self._respond(reply, call)
+
+    def _run(self, handler: Handler, call: Call) -> Reply:
+        try:
+            with self.lock:
+                call.credential = self.authenticate(call)
+                return handler(call)
+        except ProviderError as error:
+            return self.render_error(error, call)
+        except Exception:  # a bug of ours: the provider's 500, never a traceback
+            log.exception("%s mock failed on %s %s", self.name, call.method, call.path)
+            return self.render_error(
+                ProviderError(500, "INTERNAL_ERROR", "internal error"), call)
+
+    async def _apply_fault(self, fault: Any, call: Call, scope: Scope) -> Response | None:
+        self.journal.record("mock.fault", self.name, fault.to_dict(),
+                            correlation_id=call.request_id, at=self.clock.now())
+        if fault.kind == "latency":
+            await asyncio.sleep(fault.seconds)
+            return None
+        if fault.kind in ("drop", "timeout"):
+            if fault.kind == "timeout":
+                await asyncio.sleep(fault.seconds)
+            dropped = await drop_connection(scope)
+            return dropped or self._respond(Reply(504, {"error": "dropped"}), call)
+        body = fault.body if fault.body is not None else self.render_error(
+            ProviderError(fault.status, "INJECTED_FAULT", "injected fault"), call).body
+        return self._respond(Reply(fault.status, body, dict(fault.headers)), call)
+
+    def _respond(self, reply: Reply, call: Call) -> Response:
+        headers = {self.request_id_header: call.request_id, **reply.headers}
+        self.journal.record("mock.response", self.name,
+                            {"status": reply.status, "headers": self._redact_headers(headers),
+                             "body": self.redact(reply.body)},
+                            correlation_id=call.request_id, at=self.clock.now())
+        if reply.body is None:
+            return Response(status_code=reply.status, headers=headers)
+        if isinstance(reply.body, bytes):
+            return Response(reply.body, status_code=reply.status, headers=headers)
+        return JSONResponse(reply.body, status_code=reply.status, headers=headers)
+
+    # -- journal and secrets --------------------------------------------------------------
+    def register_secret(self, value: str) -> None:
+        """A value that must never appear in the journal (API keys, tokens, secrets)."""
+        if value:
+            self.secrets.add(value)
+
+    def redact(self, value: Any) -> Any:
+        value = redact(value)
+        if not self.secrets:
+            return value
+        return _mask_values(value, self.secrets)
+
+    def _redact_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
+        return {k: ("***" if k.lower() in SECRET_HEADERS else self.redact(v))
+                for k, v in headers.items()}
+
+    def _journal_request(self, call: Call) -> None:
+        try:
+            body: Any = json.loads(call.body) if call.body else None
+        except ValueError:
+            body = call.body.decode("utf-8", "replace")
+        self.journal.record("mock.request", self.name,
+                            {"method": call.method, "path": call.path,
+                             "query": self.redact(dict(call.query)),
+                             "headers": self._redact_headers(call.headers),
+                             "body": self.redact(body)},
+                            correlation_id=call.request_id, at=self.clock.now())
+
+    # -- control API ----------------------------------------------------------------------
+    def _control_routes(self) -> list[BaseRoute]:
+        return [
+            Route("/_control/faults", self._control_faults, methods=["GET", "POST", "DELETE"]),
+            Route("/_control/clock", self._control_clock, methods=["GET", "POST"]),
+            Route("/_control/journal", self._control_journal, methods=["GET"]),
+            Route("/_control/reset", self._control_reset, methods=["POST"]),
+            Route("/_control/seed", self._control_seed, methods=["POST"]),
+            Route("/_control/webhooks", self._control_webhooks, methods=["GET"]),
+            Route("/_control/webhooks/deliver", self._control_deliver, methods=["POST"]),
+            Route("/_control/webhooks/duplicate", self._control_duplicate, methods=["POST"]),
+        ]
+
+    def _dispatcher(self) -> WebhookDispatcher | None:
+        return getattr(self, "webhooks", None)
+
+    async def _control_webhooks(self, request: Request) -> Response:
+        hooks = self._dispatcher()
+        if hooks is None:
+            return bad_request(ControlError(f"the {self.name} mock sends no webhooks"))
+        return JSONResponse({
+            "subscriptions": [s.public() for s in hooks.subscriptions()],
+            "deliveries": [d.public() for d in hooks.deliveries()],
+        })
+
+    async def _control_deliver(self, request: Request) -> Response:
+        """Attempt every due delivery now (off the event loop: targets may be this app)."""
+        hooks = self._dispatcher()
+        if hooks is None:
+            return bad_request(ControlError(f"the {self.name} mock sends no webhooks"))
+        attempted = await asyncio.to_thread(hooks.deliver_due)
+        return JSONResponse({"attempted": attempted})
+
+    async def _control_duplicate(self, request: Request) -> Response:
+        hooks = self._dispatcher()
+        try:
+            if hooks is None:
+                raise ControlError(f"the {self.name} mock sends no webhooks")
+            times = (await json_object(request)).get("times", 1)
+            if not isinstance(times, int) or isinstance(times, bool) or times < 1:
+                raise ControlError("'times' must be an integer >= 1")
+        except ControlError as exc:
+            return bad_request(exc)
+        hooks.duplicate_next(times)
+        return JSONResponse({"duplicate_next": times})
+
+    async def _control_faults(self, request: Request) -> Response:
+        if request.method == "GET":
+            return JSONResponse({"faults": self.faults.list()})
+        if request.method == "DELETE":
+            return JSONResponse({"cleared": self.faults.clear()})
+        try:
+            fault = self.faults.add(await json_object(request))
+        except (ControlError, FaultSpecError) as exc:
+            return bad_request(exc)
+        return JSONResponse({"fault": {**fault.to_dict(), "remaining": fault.times}},
+                            status_code=201)
+
+    async def _control_clock(self, request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                state = move_clock(self.clock, await json_object(request))
+            except ControlError as exc:
+                return bad_request(exc)
+            self.journal.record("clock.changed", self.name, state, at=self.clock.now())
+        return JSONResponse(clock_state(self.clock))
+
+    async def _control_journal(self, request: Request) -> Response:
+        return journal_entries(self.journal, request)
+
+    async def _control_reset(self, request: Request) -> Response:
+        self.reset()
+        self.journal.record("mock.reset", self.name, {}, at=self.clock.now())
+        return JSONResponse({"reset": True, **clock_state(self.clock)})
+
+    async def _control_seed(self, request: Request) -> Response:
+        try:
+            data = await json_object(request)
+            with self.lock:
+                summary = self.seed(data)
+        except (ControlError, ProviderError) as exc:
+            return bad_request(exc)
+        return JSONResponse({"seeded": summary})
+
+
+class _MockApp(Starlette):
+    provider: MockProvider
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope[RAW_SEND_KEY] = send
+        await self.router(scope, receive, send)
+
+
+def _mask_values(value: Any, secrets: set[str]) -> Any:
+    if isinstance(value, str):
+        for secret in secrets:
+            if secret in value:
+                value = value.replace(secret, "***")
+        return value
+    if isinstance(value, Mapping):
+        return {k: _mask_values(v, secrets) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_mask_values(v, secrets) for v in value]
+    return value
+
+
+__all__ = ["Call", "Handler", "MockProvider", "Reply"]
