@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import threading
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -41,9 +42,16 @@ class JournalEntry:
 class Journal:
     """Append-only list of entries; safe to share between threads and servers."""
 
-    def __init__(self, now: Callable[[], datetime] | None = None) -> None:
+    DEFAULT_MAX_ENTRIES = 200_000
+
+    def __init__(
+        self, now: Callable[[], datetime] | None = None, *, max_entries: int | None = None
+    ) -> None:
+        """``max_entries`` bounds memory for long-running servers: past it the oldest
+        entries go, and ``dropped`` counts them (reports say so instead of lying)."""
         self._lock = threading.Lock()
-        self._entries: list[JournalEntry] = []
+        self._entries: deque[JournalEntry] = deque(maxlen=max_entries or self.DEFAULT_MAX_ENTRIES)
+        self.dropped = 0
         self._seq = itertools.count(1)
         self._ids = itertools.count(1)
         self._now = now or (lambda: datetime.now(UTC))
@@ -71,6 +79,8 @@ class Journal:
                 at=at or self._now(),
                 data=MappingProxyType(dict(data or {})),
             )
+            if len(self._entries) == self._entries.maxlen:
+                self.dropped += 1
             self._entries.append(entry)
         return entry
 
@@ -97,6 +107,7 @@ class Journal:
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()
+            self.dropped = 0
 
     def __len__(self) -> int:
         with self._lock:

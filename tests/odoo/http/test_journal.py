@@ -49,3 +49,13 @@ def test_redact() -> None:
         "nested": [{"api_key": MASK, "ok": [1, {"token": MASK}]}],
     }
     assert value["Password"] == "p"  # the original is untouched
+
+
+def test_bounded_journal_drops_oldest_and_counts() -> None:
+    journal = Journal(max_entries=3)
+    for i in range(5):
+        journal.record("k", "s", {"i": i})
+    assert [e.data["i"] for e in journal.entries()] == [2, 3, 4]
+    assert journal.dropped == 2
+    journal.clear()
+    assert journal.dropped == 0 and len(journal) == 0
