@@ -7,7 +7,6 @@ stores in the scope under ``RAW_SEND_KEY``.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from datetime import date, datetime
 from typing import Any
@@ -15,25 +14,20 @@ from typing import Any
 from starlette.responses import Response
 from starlette.types import Scope
 
+from ...serving import RAW_SEND_KEY
+from ...serving import drop_connection as _drop
 from .calls import ConnectionDropped
 
-RAW_SEND_KEY = "odoo_harness.raw_send"
 JSON_TYPE = "application/json; charset=utf-8"
 
 
 async def drop_connection(scope: Scope, exc: ConnectionDropped) -> Response:
     """Close the connection; the returned response is never sent. Re-raises ``exc``
     when the server gives no access to its transport (in-process test clients)."""
-    cycle = getattr(scope.get(RAW_SEND_KEY), "__self__", None)
-    transport = getattr(cycle, "transport", None)
-    if transport is None:
+    dropped = await _drop(scope)
+    if dropped is None:
         raise exc
-    transport.close()
-    for _ in range(5):  # let the server notice, so it sends nothing afterwards
-        if getattr(cycle, "disconnected", True):
-            break
-        await asyncio.sleep(0)
-    return Response(status_code=204)
+    return dropped
 
 
 def json_default(value: Any) -> Any:
