@@ -12,13 +12,16 @@ Operations (all on ``res.partner``):
 3. ``read_group`` by city over the 1,000 seeded partners,
 4. one batched ``create`` of 1,000 partners (repeated a few times for a median).
 
-It also measures what the client alone spends decoding the ``search_read`` answer
-(``xmlrpc.client.loads`` of the raw response), which no server can make faster.
+It also times what the client alone spends decoding the ``search_read`` answer
+(``xmlrpc.client.loads`` of the raw response, right after each call), which no server
+can make faster. The reference machine's client took about 2.3 ms for it; the ratio of
+the two is printed as the client-speed factor, and the table adds each ratio as it
+would be on a client as fast as the reference one (``ratio x factor``).
 
 Usage::
 
     .venv/bin/python benchmarks/xmlrpc_sandbox.py [--version 18.0] [--iterations 300]
-        [--batch-repeats 7] [--quick]
+        [--batch-repeats 7] [--quick] [--strict]
 
 A benchmark, not a test: it prints figures and exits 0 whether targets are met or not
 (``--strict`` exits 1 when one is missed). It is bounded: every call has a socket
@@ -38,7 +41,7 @@ import sys
 import time
 import xmlrpc.client
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -48,16 +51,27 @@ SEED_REF = "bench-seed"
 CITIES = [f"City {i:02d}" for i in range(25)]
 READ_FIELDS = ["name", "email", "phone", "city", "country_id", "parent_id"]
 SEARCH_LIMIT = 80
+OPERATIONS = ("search_read", "read_group", "create", "create_batch")
+DECODE_OP = "client decode (search_read)"
+NET_OP = "search_read - client decode"
 
 # Real Odoo 18 community, no demo data, --workers=0, same kind of 2-core machine,
 # same client: p50 in milliseconds, and the speed-up the issue asks for.
+REFERENCE_DECODE_MS = 2.3  # that client decoding the 80-record search_read answer
 REFERENCE_MS = {
     "search_read": 21.5,
     "create": 32.9,
     "read_group": 15.1,
     "create_batch": 3500.0,
+    NET_OP: 21.5 - REFERENCE_DECODE_MS,
 }
-TARGET_RATIO = {"search_read": 5.0, "create": 10.0, "read_group": 10.0, "create_batch": 10.0}
+TARGET_RATIO = {
+    "search_read": 5.0,
+    "create": 10.0,
+    "read_group": 10.0,
+    "create_batch": 10.0,
+    NET_OP: 5.0,
+}
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,27 @@ class Row:
             return None
         return self.ratio >= self.target
 
+    def normalised_ratio(self, factor: float | None) -> float | None:
+        """The ratio on a client as fast as the reference machine's (``factor``: this
+        client's decode time over the reference's, above 1 when this machine is slower)."""
+        if self.ratio is None or not factor:
+            return None
+        return self.ratio * factor
+
+    def met_normalised(self, factor: float | None) -> bool | None:
+        ratio = self.normalised_ratio(factor)
+        if ratio is None or self.target is None:
+            return None
+        return ratio >= self.target
+
+
+def client_factor(rows: list[Row]) -> float | None:
+    """This client's search_read decode p50 over the reference client's."""
+    for row in rows:
+        if row.operation == DECODE_OP and row.p50_ms > 0:
+            return row.p50_ms / REFERENCE_DECODE_MS
+    return None
+
 
 # -- the server process -------------------------------------------------------------------
 
@@ -130,33 +165,30 @@ def sandbox_process(version: str, seconds: float, start_timeout: float = 60.0) -
     src = str(REPO / "src")
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     cmd = [
-        sys.executable,
-        "-m",
-        "odoo_harness.cli.main",
-        "sandbox",
-        "up",
-        "--odoo-version",
-        version,
-        "--port",
-        str(port),
-        "--for",
-        str(int(seconds)),
-    ]
+        sys.executable, "-m", "odoo_harness.cli.main", "sandbox", "up",
+        "--odoo-version", version, "--port", str(port), "--for", str(int(seconds)),
+    ]  # fmt: skip
     proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=str(REPO), text=True
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        env=env,
+        cwd=str(REPO),
+        text=True,
     )
     try:
         url = f"http://{LOOPBACK}:{port}"
         deadline = time.monotonic() + start_timeout
-        while time.monotonic() < deadline:
+        while True:
             if proc.poll() is not None:
                 output = proc.stdout.read() if proc.stdout else ""
                 raise RuntimeError(f"the sandbox exited with {proc.returncode}:\n{output}")
             with contextlib.suppress(OSError), socket.create_connection((LOOPBACK, port), 0.5):
                 break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"the sandbox did not listen on {url} in {start_timeout}s")
             time.sleep(0.05)
-        else:
-            raise RuntimeError(f"the sandbox did not listen on {url} within {start_timeout}s")
         yield url
     finally:
         if proc.poll() is None:
@@ -174,6 +206,8 @@ def sandbox_process(version: str, seconds: float, start_timeout: float = 60.0) -
 
 
 class _Transport(xmlrpc.client.Transport):
+    """The stock transport with a socket timeout (so no call can hang the run)."""
+
     def __init__(self, timeout: float) -> None:
         super().__init__()
         self.timeout = timeout
@@ -185,7 +219,7 @@ class _Transport(xmlrpc.client.Transport):
 
 
 class Client:
-    """``execute_kw`` as admin through one ``ServerProxy`` (one kept-alive connection)."""
+    """``execute_kw`` as one user through one ``ServerProxy`` (one kept-alive connection)."""
 
     def __init__(self, url: str, db: str, login: str, password: str, timeout: float) -> None:
         self.url = url
@@ -206,11 +240,9 @@ class Client:
 
     def raw_response(self, model: str, method: str, *args: Any, **kwargs: Any) -> bytes:
         """The undecoded XML body of one call (to time the client's decoding alone)."""
-        body = xmlrpc.client.dumps(
-            (self.db, self.uid, self.password, model, method, list(args), kwargs), "execute_kw"
-        ).encode()
-        host = self.url.removeprefix("http://")
-        conn = http.client.HTTPConnection(host, timeout=self.timeout)
+        params = (self.db, self.uid, self.password, model, method, list(args), kwargs)
+        body = xmlrpc.client.dumps(params, "execute_kw").encode()
+        conn = http.client.HTTPConnection(self.url.removeprefix("http://"), timeout=self.timeout)
         try:
             conn.request("POST", "/xmlrpc/2/object", body, {"Content-Type": "text/xml"})
             response = conn.getresponse()
@@ -234,20 +266,17 @@ def partner_vals(i: int, tag: str) -> dict[str, Any]:
 
 
 def seed(client: Client, count: int, country_id: int | bool) -> None:
-    """``count`` partners tagged ``ref=SEED_REF``; a tenth are contacts of a company."""
+    """``count`` partners tagged ``ref=SEED_REF`` in one country; a tenth are contacts of
+    one of 5 companies (so ``parent_id`` and ``country_id`` read as ``[id, name]``)."""
     companies = client.execute(
         "res.partner",
         "create",
         [
-            {
-                "name": f"Bench Company {i}",
-                "is_company": True,
-                "ref": "bench-company",
-                "country_id": country_id,
-            }
+            {"name": f"Bench Company {i}", "is_company": True, "ref": "bench-company",
+             "country_id": country_id}
             for i in range(5)
         ],
-    )
+    )  # fmt: skip
     vals = []
     for i in range(count):
         v = partner_vals(i, "seed")
@@ -270,47 +299,46 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
+def _row(operation: str, samples: list[float], elapsed: float, note: str = "") -> Row:
+    p50, p95 = percentile(samples, 0.5), percentile(samples, 0.95)
+    return Row(operation, len(samples), p50 * 1000, p95 * 1000, len(samples) / elapsed, note)
+
+
 def measure(
-    operation: str, call: Callable[[int], Any], n: int, warmup: int, deadline: float, note: str = ""
-) -> Row:
+    operation: str,
+    call: Callable[[int], Any],
+    n: int,
+    warmup: int,
+    deadline: float,
+    note: str = "",
+    *,
+    alongside: Callable[[], Any] | None = None,
+    alongside_note: str = "",
+) -> list[Row]:
+    """``n`` timed calls after ``warmup`` untimed ones; calls/s is over the timed calls.
+
+    ``alongside`` is timed on its own right after each call (both see the same machine
+    conditions) and gives a second row, named ``DECODE_OP``.
+    """
     for i in range(warmup):
         call(-1 - i)
     samples: list[float] = []
-    started = time.perf_counter()
+    side: list[float] = []
     for i in range(n):
         t0 = time.perf_counter()
         call(i)
         samples.append(time.perf_counter() - t0)
+        if alongside is not None:
+            t1 = time.perf_counter()
+            alongside()
+            side.append(time.perf_counter() - t1)
         if time.monotonic() > deadline:
             note = (note + "; " if note else "") + "stopped at the deadline"
             break
-    elapsed = time.perf_counter() - started
-    return Row(
-        operation,
-        len(samples),
-        percentile(samples, 0.5) * 1000,
-        percentile(samples, 0.95) * 1000,
-        len(samples) / elapsed,
-        note,
-    )
-
-
-def decode_cost(raw: bytes, n: int) -> Row:
-    """``xmlrpc.client.loads`` of one raw answer, as the client pays it per call."""
-    samples = []
-    for _ in range(n):
-        t0 = time.perf_counter()
-        xmlrpc.client.loads(raw, use_builtin_types=False)
-        samples.append(time.perf_counter() - t0)
-    total = sum(samples)
-    return Row(
-        "client decode (search_read)",
-        n,
-        percentile(samples, 0.5) * 1000,
-        percentile(samples, 0.95) * 1000,
-        n / total,
-        f"{len(raw)} bytes; client-side only, included in search_read",
-    )
+    rows = [_row(operation, samples, sum(samples), note)]
+    if side:
+        rows.append(_row(DECODE_OP, side, sum(side), alongside_note))
+    return rows
 
 
 def run(
@@ -325,8 +353,7 @@ def run(
     deadline = time.monotonic() + settings.deadline
     client = Client(url, db, login, password, settings.call_timeout)
     country = client.execute("res.country", "search", [("code", "=", "BE")], limit=1)
-    country_id = country[0] if country else False
-    seed(client, settings.seed, country_id)
+    seed(client, settings.seed, country[0] if country else False)
 
     domain = [("ref", "=", SEED_REF)]
     limit = min(SEARCH_LIMIT, settings.seed)
@@ -339,41 +366,51 @@ def run(
         assert len(result) == limit, len(result)
         return result
 
-    rows.append(
-        measure(
-            "search_read",
-            search_read,
-            settings.iterations,
-            settings.warmup,
-            deadline,
-            f"{limit} records x {len(READ_FIELDS)} fields",
-        )
-    )
     raw = client.raw_response("res.partner", "search_read", domain, fields=READ_FIELDS, limit=limit)
-    rows.append(decode_cost(raw, max(settings.iterations, 50)))
+    searched, decoded = measure(
+        "search_read",
+        search_read,
+        settings.iterations,
+        settings.warmup,
+        deadline,
+        f"{limit} records x {len(READ_FIELDS)} fields, answer of {len(raw)} bytes",
+        alongside=lambda: xmlrpc.client.loads(raw),
+        alongside_note="xmlrpc.client.loads of that answer alone (client side, part of "
+        f"search_read; the reference client: {REFERENCE_DECODE_MS} ms)",
+    )
+    net = searched.p50_ms - decoded.p50_ms
+    rows += [
+        searched,
+        decoded,
+        Row(
+            NET_OP,
+            searched.n,
+            net,
+            searched.p95_ms - decoded.p50_ms,
+            1000 / net if net > 0 else 0.0,
+            "derived: search_read minus the client decode (reference: "
+            f"{REFERENCE_MS['search_read']} - {REFERENCE_DECODE_MS} ms)",
+        ),
+    ]
 
     def read_group(_i: int) -> Any:
         groups = client.execute("res.partner", "read_group", domain, ["city"], ["city"])
         assert sum(g["city_count"] for g in groups) == settings.seed
         return groups
 
-    rows.append(
-        measure(
-            "read_group",
-            read_group,
-            settings.iterations,
-            settings.warmup,
-            deadline,
-            f"by city over {settings.seed} partners",
-        )
+    rows += measure(
+        "read_group",
+        read_group,
+        settings.iterations,
+        settings.warmup,
+        deadline,
+        f"by city over {settings.seed} partners, {len(CITIES)} groups",
     )
 
     def create(i: int) -> Any:
         return client.execute("res.partner", "create", partner_vals(i + 1_000_000, "one"))
 
-    rows.append(
-        measure("create", create, settings.iterations, settings.warmup, deadline, "one partner")
-    )
+    rows += measure("create", create, settings.iterations, settings.warmup, deadline, "one partner")
 
     batches = [
         [partner_vals(b * settings.batch_size + i, "batch") for i in range(settings.batch_size)]
@@ -385,21 +422,19 @@ def run(
         assert len(ids) == settings.batch_size
         return ids
 
-    rows.append(
-        measure(
-            "create_batch",
-            create_batch,
-            settings.batch_repeats,
-            1,
-            deadline,
-            f"{settings.batch_size} partners in one call",
-        )
+    rows += measure(
+        "create_batch",
+        create_batch,
+        settings.batch_repeats,
+        1,
+        deadline,
+        f"{settings.batch_size} partners in one call",
     )
     return rows
 
 
 def run_with_server(settings: Settings) -> list[Row]:
-    """Start the sandbox process, measure, stop it."""
+    """Start the sandbox process, measure, stop it (also on error)."""
     with sandbox_process(settings.version, settings.deadline + 30) as url:
         return run(settings, url)
 
@@ -413,87 +448,97 @@ def _fmt_ms(value: float | None) -> str:
     return f"{value:.2f}" if value < 100 else f"{value:.0f}"
 
 
+def _fmt_ratio(value: float | None) -> str:
+    return f"{value:.1f}x" if value is not None else "-"
+
+
+def _fmt_met(value: bool | None) -> str:
+    return {True: "yes", False: "NO", None: "-"}[value]
+
+
 def table(rows: list[Row]) -> str:
+    factor = client_factor(rows)
     head = [
-        "operation",
-        "n",
-        "p50 ms",
-        "p95 ms",
-        "calls/s",
-        "Odoo 18 p50 ms",
-        "ratio",
-        "target",
-        "met",
+        "operation", "n", "p50 ms", "p95 ms", "calls/s", "Odoo 18 p50 ms", "ratio",
+        "target", "met", "ratio@ref-client", "met@ref-client",
+    ]  # fmt: skip
+    body = [
+        [
+            r.operation,
+            str(r.n),
+            _fmt_ms(r.p50_ms),
+            _fmt_ms(r.p95_ms),
+            f"{r.calls_per_s:.1f}",
+            _fmt_ms(r.reference_ms),
+            _fmt_ratio(r.ratio),
+            f">={r.target:.0f}x" if r.target is not None else "-",
+            _fmt_met(r.met),
+            _fmt_ratio(r.normalised_ratio(factor)),
+            _fmt_met(r.met_normalised(factor)),
+        ]
+        for r in rows
     ]
-    body = []
-    for r in rows:
-        body.append(
-            [
-                r.operation,
-                str(r.n),
-                _fmt_ms(r.p50_ms),
-                _fmt_ms(r.p95_ms),
-                f"{r.calls_per_s:.1f}",
-                _fmt_ms(r.reference_ms),
-                f"{r.ratio:.1f}x" if r.ratio is not None else "-",
-                f">={r.target:.0f}x" if r.target is not None else "-",
-                {True: "yes", False: "NO", None: "-"}[r.met],
-            ]
-        )
     widths = [max(len(line[c]) for line in [head, *body]) for c in range(len(head))]
 
     def fmt(line: list[str]) -> str:
-        return "  ".join(
-            cell.ljust(w) if c == 0 else cell.rjust(w)
-            for c, (cell, w) in enumerate(zip(line, widths, strict=True))
-        )
+        cells = zip(line, widths, strict=True)
+        return "  ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(cells))
 
-    out = [fmt(head), "  ".join("-" * w for w in widths)]
-    out += [fmt(line) for line in body]
+    out = [fmt(head), "  ".join("-" * w for w in widths), *(fmt(line) for line in body)]
+    if factor:
+        out.append(
+            f"client-speed factor {factor:.2f}: this client decodes the search_read answer in "
+            f"{factor * REFERENCE_DECODE_MS:.2f} ms, the reference client in "
+            f"{REFERENCE_DECODE_MS} ms; ratio@ref-client = ratio x factor"
+        )
     notes = [f"  {r.operation}: {r.note}" for r in rows if r.note]
     return "\n".join(out + (["notes:", *notes] if notes else []))
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> tuple[Settings, bool]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--version", default="18.0", help="Odoo version profile (default 18.0)")
     parser.add_argument(
         "--iterations",
         type=int,
         default=None,
-        help="timed calls per single-call operation (default 300; quick 20)",
+        help="timed calls per single-call operation (default 300; --quick 20)",
     )
     parser.add_argument(
-        "--batch-repeats", type=int, default=None, help="timed batched creates (default 7; quick 2)"
+        "--batch-repeats",
+        type=int,
+        default=None,
+        help="timed batched creates (default 7; --quick 2)",
     )
     parser.add_argument("--quick", action="store_true", help="small counts, for a smoke run")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a target is missed")
     args = parser.parse_args(argv)
     settings = Settings.quick(args.version) if args.quick else Settings(version=args.version)
-    overrides = {}
     if args.iterations is not None:
-        overrides["iterations"] = max(1, args.iterations)
+        settings = replace(settings, iterations=max(1, args.iterations))
     if args.batch_repeats is not None:
-        overrides["batch_repeats"] = max(1, args.batch_repeats)
-    if overrides:
-        settings = Settings(**{**settings.__dict__, **overrides})
+        settings = replace(settings, batch_repeats=max(1, args.batch_repeats))
+    return settings, args.strict
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings, strict = parse_args(argv)
     print(
-        f"odoo-harness sandbox {settings.version}, XML-RPC over loopback, server in its own "
-        f"process; python {sys.version.split()[0]}, {os.cpu_count()} CPUs",
+        f"odoo-harness sandbox {settings.version}: XML-RPC over loopback, the server in its "
+        f"own process; python {sys.version.split()[0]}, {os.cpu_count()} CPUs",
         flush=True,
     )
     print(
-        f"seed {settings.seed} partners, {settings.iterations} timed calls each "
-        f"(+{settings.warmup} warm-up), batch {settings.batch_size} x "
-        f"{settings.batch_repeats}",
+        f"seed {settings.seed} partners; {settings.iterations} timed calls per operation "
+        f"(+{settings.warmup} warm-up); batch {settings.batch_size} x {settings.batch_repeats}",
         flush=True,
     )
     rows = run_with_server(settings)
     print(table(rows))
     missed = [r.operation for r in rows if r.met is False]
     if missed:
-        print("targets missed: " + ", ".join(missed))
-    return 1 if (missed and args.strict) else 0
+        print("targets missed (raw ratio): " + ", ".join(missed))
+    return 1 if (missed and strict) else 0
 
 
 if __name__ == "__main__":

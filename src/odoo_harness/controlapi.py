@@ -68,8 +68,10 @@ def journal_entries(journal: Journal, request: Request) -> Response:
     except ValueError:
         return bad_request(ControlError("'since' must be an integer (a journal seq)"))
     entries = journal.entries(
-        kind=query.get("kind"), system=query.get("system"),
-        correlation_id=query.get("correlation_id"), since=since,
+        kind=query.get("kind"),
+        system=query.get("system"),
+        correlation_id=query.get("correlation_id"),
+        since=since,
     )
     return JSONResponse({"entries": [e.to_dict() for e in entries]})
 

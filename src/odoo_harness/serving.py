@@ -30,8 +30,9 @@ RAW_SEND_KEY = "odoo_harness.raw_send"
 class LoopbackServer:
     """One ASGI app served on 127.0.0.1; a context manager."""
 
-    def __init__(self, app: ASGIApp, *, port: int = 0, host: str = LOOPBACK,
-                 name: str = "server") -> None:
+    def __init__(
+        self, app: ASGIApp, *, port: int = 0, host: str = LOOPBACK, name: str = "server"
+    ) -> None:
         if host not in (LOOPBACK, "localhost"):
             raise ConfigError(f"servers only bind {LOOPBACK}; got host={host!r}")
         self.app = app
@@ -67,13 +68,20 @@ class LoopbackServer:
             ) from None
         self._socket = sock
         config = uvicorn.Config(
-            self.app, lifespan="off", http="httptools", access_log=False,
-            log_level=logging.WARNING, log_config=None, timeout_graceful_shutdown=1,
+            self.app,
+            lifespan="off",
+            http="httptools",
+            access_log=False,
+            log_level=logging.WARNING,
+            log_config=None,
+            timeout_graceful_shutdown=1,
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [sock]},
-            name=f"{self.name}-{self.port}", daemon=True,
+            target=self._server.run,
+            kwargs={"sockets": [sock]},
+            name=f"{self.name}-{self.port}",
+            daemon=True,
         )
         self._thread.start()
         self._wait_until_ready()
@@ -107,8 +115,12 @@ class LoopbackServer:
     def __enter__(self) -> Any:
         return self.start()
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
 

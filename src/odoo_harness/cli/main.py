@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import HarnessError
+from . import contracts as contracts_cmd
 from . import run as run_cmd
 from . import sandbox as sandbox_cmd
 
@@ -30,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     run_cmd.add_parser(commands)
     sandbox_cmd.add_parser(commands)
+    contracts_cmd.add_parser(commands)
     return parser
 
 

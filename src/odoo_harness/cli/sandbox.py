@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..odoo.catalogue import parse_spec, seed_catalogue
 from ..odoo.http.server import SandboxServer
 from ..odoo.profiles import DEFAULT_VERSION, PROFILES
 from ..odoo.sandbox import Sandbox
@@ -32,6 +33,13 @@ def add_parser(commands: Any) -> None:
         default=[],
         metavar="FILE",
         help="YAML records to load on top of the master data (repeatable)",
+    )
+    up.add_argument(
+        "--catalogue",
+        default=None,
+        metavar="SPEC",
+        help="seed a generated catalogue: a size like 20000x4 (variants x warehouses) "
+        "or a YAML spec file (see docs/catalogue.md)",
     )
     up.add_argument(
         "--data-dir",
@@ -79,6 +87,17 @@ def make_sandbox(args: argparse.Namespace) -> Sandbox:
     if args.fixtures:
         count = sandbox.load_fixtures(args.fixtures)
         print(f"loaded {count} records from {len(args.fixtures)} fixture file(s)", flush=True)
+    if getattr(args, "catalogue", None):
+        spec = parse_spec(args.catalogue)
+        started = time.monotonic()
+        summary = seed_catalogue(sandbox, spec)
+        print(
+            f"seeded catalogue {args.catalogue}: {summary.templates} templates, "
+            f"{summary.variants} variants, {len(summary.warehouses)} warehouse(s), "
+            f"{summary.quants} quants, {summary.partners} partners, {summary.orders} open "
+            f"orders in {time.monotonic() - started:.1f}s",
+            flush=True,
+        )
     return sandbox
 
 

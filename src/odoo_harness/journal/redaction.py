@@ -21,6 +21,7 @@ SECRET_KEYS = frozenset(
         "old_passwd",
         "api_key",
         "apikey",
+        "hapikey",
         "key_secret",
         "token",
         "access_token",

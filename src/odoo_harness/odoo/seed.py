@@ -76,7 +76,9 @@ class Seeder:
     def run(self) -> dict[str, Any]:
         self._countries()
         self._records()
+        self._other_xmlids()
         self._models()
+        self._addons()
         self._groups()
         self._access()
         users = self._users()
@@ -133,6 +135,21 @@ class Seeder:
             )
         self._recompute_stored()
 
+    def _other_xmlids(self) -> None:
+        """External ids the cases name without describing their record (views...)."""
+        for xmlid, entry in self.data.get("other_xmlids", {}).items():
+            if entry["model"] in self.env.registry:
+                model = self.env[entry["model"]]
+                if not model._existing_ids([entry["id"]]):
+                    name = entry.get("display_name") or xmlid
+                    self._upsert(model, {"id": entry["id"], model._rec_name or "name": name})
+            self._xmlid(xmlid, entry["model"], entry["id"])
+
+    def _addons(self) -> None:
+        from .addons import seed_addons
+
+        seed_addons(self.env, self.data)
+
     def _recompute_stored(self) -> None:
         """Stored computed fields of the seeded records (complete names, commercial partner)."""
         for name, cls in self.env.registry.models.items():
@@ -149,8 +166,7 @@ class Seeder:
         model = self.env["res.currency"]
         for currency_id, code in referenced.items():
             if not model._existing_ids([currency_id]):
-                self._upsert(model, {"id": currency_id, "name": code, "symbol": code,
-                                     "active": 0})
+                self._upsert(model, {"id": currency_id, "name": code, "symbol": code, "active": 0})
                 self._xmlid(f"base.{code}", "res.currency", currency_id)
 
     def _upsert(self, model: Any, values: dict[str, Any]) -> None:

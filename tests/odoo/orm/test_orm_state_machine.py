@@ -79,9 +79,7 @@ class IndustryMachine(RuleBasedStateMachine):
 
     @rule(fragment=names)
     def search_ilike_including_archived(self, fragment: str) -> None:
-        found = self.call(
-            "search", [["name", "ilike", fragment]], context={"active_test": False}
-        )
+        found = self.call("search", [["name", "ilike", fragment]], context={"active_test": False})
         expected = {i for i, r in self.model.items() if _ilike(r["name"], fragment)}
         assert set(found) == expected
 
@@ -96,8 +94,9 @@ class IndustryMachine(RuleBasedStateMachine):
 
     @invariant()
     def counts_agree(self) -> None:
-        ours = self.call("search_count", [["id", "in", sorted(self.model)]],
-                         context={"active_test": False})
+        ours = self.call(
+            "search_count", [["id", "in", sorted(self.model)]], context={"active_test": False}
+        )
         assert ours == len(self.model)
 
 

@@ -324,7 +324,7 @@ class ResPartner(BaseModel):
         record = self.create(vals)
         return [record.id, record._display_names().get(record.id, False)]
 
-    @rpc
+    @rpc(single_before=18)
     def copy(self, default: dict[str, Any] | None = None) -> Any:
         self.ensure_one()
         default = dict(default or {})
@@ -332,8 +332,7 @@ class ResPartner(BaseModel):
             row = self._sql('SELECT name FROM "res_partner" WHERE id = ?', (self.id,))
             if row and row[0][0]:
                 default["name"] = f"{row[0][0]} (copy)"
-        new = self.create(self._copy_data(default))
-        return new.id if self.env.profile.major < 18 else new
+        return self.create(self._copy_data(default))
 
     @rpc(versions=V17)
     def name_get(self) -> list[list[Any]]:
@@ -358,10 +357,13 @@ class ResPartnerCategory(BaseModel):
     _name = "res.partner.category"
     _description = "Partner Tags"
     _order = "name"
+    _display_name_depends = ("parent_id",)
 
     name = F.Char({"17.0": "Tag Name", None: "Name"}, required=True, translate=True)
     color = F.Integer("Color")
-    parent_id = F.Many2one("res.partner.category", "Category", index=True, ondelete="cascade")
+    parent_id = F.Many2one(
+        "res.partner.category", "Parent Category", index=True, ondelete="cascade"
+    )
     child_ids = F.One2many("res.partner.category", "parent_id", "Child Tags")
     active = F.Boolean("Active", default=True)
     parent_path = F.Char("Parent Path", index=True)
@@ -373,6 +375,12 @@ class ResPartnerCategory(BaseModel):
         "Partners",
         copy=False,
     )
+
+    def _name_search_domain(self, name: str, operator: str) -> list[Any]:
+        # symmetric to the display name: "Parent / Child" searches the last part
+        if not name:
+            return []
+        return [("name", operator, name.split(" / ")[-1])]
 
     def _compute_display_name(self) -> dict[int, Any]:
         out: dict[int, Any] = {}

@@ -13,6 +13,7 @@ from starlette.types import Receive, Scope, Send
 
 from ...journal import Journal
 from ..sandbox import Sandbox
+from .api_doc import ApiDoc
 from .calls import ModelCaller
 from .control import Control
 from .faults import FaultBook
@@ -67,6 +68,7 @@ def _routes(
     ]
     if sandbox.profile.json2:
         routes.extend(Json2(sandbox, caller).routes())
+        routes.extend(ApiDoc(sandbox, sessions).routes())
     return routes
 
 

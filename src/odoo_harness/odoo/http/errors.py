@@ -8,7 +8,6 @@ The werkzeug-like ``HTTPException`` family (``odoo.exceptions``) passes through 
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,6 +28,7 @@ from ..exceptions import (  # noqa: F401  (HTTP errors re-exported for the trans
 )
 from ..profiles import Profile
 from .quirks import quirks_for
+from .tracebacks import ODOO_ROOT, odoo_frames
 
 
 class DatabaseNotFound(Exception):
@@ -104,12 +104,20 @@ def exception_text(exc: BaseException) -> str:
     return "\n".join(str(a) for a in exc.args)
 
 
-def format_traceback(exc: BaseException) -> str:
-    """A Python traceback whose last line is ``<Name>: <message>`` under Odoo's names."""
-    frames = "".join(traceback.format_tb(exc.__traceback__))
+def format_traceback(
+    exc: BaseException, entry: str = "xmlrpc2", profile: Profile | None = None
+) -> str:
+    """An Odoo-looking Python traceback: Odoo's frames for the route ``entry`` (``xmlrpc2``,
+    ``xmlrpc``, ``jsonrpc`` or ``json2``) and for the path the call really took, then the
+    last line ``<Name>: <message>`` under Odoo's names. No sandbox path ever shows."""
     message = str(exc)
     last = f"{traceback_name(exc)}: {message}" if message else traceback_name(exc)
-    return f"Traceback (most recent call last):\n{frames}{last}\n"
+    frames = odoo_frames(exc, entry, profile)
+    body = "".join(
+        f'  File "{ODOO_ROOT}/{path}", line {line}, in {name}\n' + (f"    {code}\n" if code else "")
+        for path, line, name, code in frames
+    )
+    return f"Traceback (most recent call last):\n{body}{last}\n"
 
 
 def arguments_of(exc: BaseException) -> list[Any]:
@@ -123,7 +131,7 @@ def xmlrpc2_fault(exc: BaseException) -> tuple[int, str]:
     """(faultCode, faultString) on ``/xmlrpc/2``."""
     shape = shape_of(exc)
     if shape.application:
-        return 1, format_traceback(exc)
+        return 1, format_traceback(exc, "xmlrpc2")
     return shape.xmlrpc_code, str(exc)
 
 
@@ -131,7 +139,7 @@ def xmlrpc_legacy_fault(exc: BaseException) -> tuple[str, str]:
     """(faultCode, faultString) on the legacy ``/xmlrpc`` routes (string codes)."""
     shape = shape_of(exc)
     if shape.application:
-        return exception_text(exc), format_traceback(exc)
+        return exception_text(exc), format_traceback(exc, "xmlrpc")
     if shape.legacy_label is None:  # AccessDenied
         return "AccessDenied", str(exc)
     return f"warning -- {shape.legacy_label}\n\n{exc}", ""
@@ -139,7 +147,7 @@ def xmlrpc_legacy_fault(exc: BaseException) -> tuple[str, str]:
 
 def serialize_exception(exc: BaseException, profile: Profile) -> dict[str, Any]:
     """JSON-RPC ``error.data``; the key order follows the version."""
-    name, debug = qualified_name(exc), format_traceback(exc)
+    name, debug = qualified_name(exc), format_traceback(exc, "jsonrpc", profile)
     body = {
         "name": name,
         "message": exception_text(exc),
@@ -174,7 +182,7 @@ def json2_error(exc: BaseException) -> tuple[int, dict[str, Any], dict[str, str]
         "message": message,
         "arguments": arguments,
         "context": dict(getattr(exc, "context", None) or {}),
-        "debug": format_traceback(exc),
+        "debug": format_traceback(exc, "json2"),
     }
     return shape_of(exc).json2_status, body, headers
 

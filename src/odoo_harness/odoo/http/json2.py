@@ -62,7 +62,7 @@ class Json2:
         )
 
     async def no_method(self, request: Request) -> Response:
-        return _error_response(NotFound(NO_METHOD))
+        return error_response(NotFound(NO_METHOD))
 
     async def call(self, request: Request) -> Response:
         CORRELATION_ID.set(request.headers.get("x-correlation-id"))
@@ -73,23 +73,14 @@ class Json2:
         method = request.path_params["method"]
         try:
             _check_content_type(request)
-            uid = self._authenticate(request)
+            uid = bearer_uid(self.sandbox, request)
             params = _parse_body(await request.body())
             result = await self._call(uid, model, method, params)
         except ConnectionDropped as exc:
             return await drop_connection(request.scope, exc)
         except Exception as exc:
-            return _error_response(_translate(exc, model, method))
+            return error_response(_translate(exc, model, method))
         return json_response(result)
-
-    def _authenticate(self, request: Request) -> int:
-        match = _BEARER.match(request.headers.get("authorization", ""))
-        if match is None:
-            raise Unauthorized(NO_AUTH, headers=_WWW_AUTHENTICATE)
-        uid = self.sandbox.uid_from_api_key(match.group(1))
-        if not uid:
-            raise Unauthorized("Invalid apikey", headers=_WWW_AUTHENTICATE)
-        return uid
 
     async def _call(self, uid: int, model: str, method: str, params: dict[str, Any]) -> Any:
         has_ids = "ids" in params
@@ -111,6 +102,17 @@ class Json2:
         if method == "create" and isinstance(result, int) and not isinstance(result, bool):
             return [result]
         return result
+
+
+def bearer_uid(sandbox: Sandbox, request: Request) -> int:
+    """The uid of the request's ``Authorization: bearer <api key>`` (``auth='bearer'``)."""
+    match = _BEARER.match(request.headers.get("authorization", ""))
+    if match is None:
+        raise Unauthorized(NO_AUTH, headers=_WWW_AUTHENTICATE)
+    uid = sandbox.uid_from_api_key(match.group(1))
+    if not uid:
+        raise Unauthorized("Invalid apikey", headers=_WWW_AUTHENTICATE)
+    return uid
 
 
 def _check_content_type(request: Request) -> None:
@@ -144,9 +146,9 @@ def _translate(exc: Exception, model: str, method: str) -> Exception:
     return exc
 
 
-def _error_response(exc: BaseException) -> Response:
+def error_response(exc: BaseException) -> Response:
     status, body, headers = json2_error(exc)
     return json_response(body, status=status, headers=headers or None)
 
 
-__all__ = ["Json2"]
+__all__ = ["NO_AUTH", "NO_DATABASE", "Json2", "bearer_uid", "error_response"]

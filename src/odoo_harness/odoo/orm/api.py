@@ -54,7 +54,9 @@ def call_kw(model: BaseModel, name: str, args: list[Any], kwargs: dict[str, Any]
         raise IndexError("list index out of range")
     ids, rest = args[0], args[1:]
     records = model.browse(ids)
-    return _downgrade(func(records, *rest, **kwargs), False)
+    single_before = getattr(func, "_rpc_single_before", None)
+    single = bool(single_before and model.env.profile.major < single_before)
+    return _downgrade(func(records, *rest, **kwargs), single)
 
 
 def _downgrade(result: Any, single: bool) -> Any:

@@ -40,9 +40,8 @@ def _apply_one(record: BaseModel, field: F.Field, comodel: BaseModel, command: l
             new = comodel.create(vals)
             _link(record, field, [new.id])
     elif code == UPDATE:
+        # writes the record only: on a many2many it does not add a link (Odoo's write_real)
         comodel.browse(arg1).write(dict(arg2 or {}))
-        if isinstance(field, F.Many2many):
-            _link(record, field, [arg1])
     elif code == DELETE:
         comodel.browse(arg1).unlink()
     elif code == UNLINK:

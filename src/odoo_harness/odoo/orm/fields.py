@@ -117,25 +117,45 @@ class Field:
         return default(model) if callable(default) else default
 
     # -- description -------------------------------------------------------------------
+    #: Odoo's ``group_operator`` (17) / ``aggregator`` (18+): numbers sum, others none.
+    aggregator: str | None = None
+
     def describe(self, model: BaseModel) -> dict[str, Any]:
+        """``fields_get`` of this field, as Odoo's ``Field.get_description``: every
+        ``_description_*`` attribute whose value is not None (so ``help``, ``related`` and
+        ``groups`` only when set); 17 has ``group_operator`` and no ``groupable``, 18+ have
+        ``groupable`` and ``aggregator``."""
+        major = model.env.profile.major
         desc: dict[str, Any] = {
             "type": self.type,
             "string": self.string,
-            "help": self.help or False,
             "required": self.required,
             "readonly": self.readonly,
             "store": bool(self.store),
-            "searchable": self.searchable,
+            # display_name is searched through _search_display_name (17+)
+            "searchable": self.searchable or self.name == "display_name",
             "sortable": self.sortable,
-            "groupable": bool(self.store and self.column_type),
             "manual": False,
             "depends": list(self.extra.get("depends", ())),
-            "company_dependent": False,
-            "change_default": False,
+            "company_dependent": bool(self.extra.get("company_dependent", False)),
+            "change_default": bool(self.extra.get("change_default", False)),
+            "default_export_compatible": bool(self.extra.get("default_export_compatible", False)),
+            "exportable": bool(self.extra.get("exportable", True)),
             "name": self.name,
         }
+        if self.help:
+            desc["help"] = self.help
         if self.related:
             desc["related"] = self.related
+        if self.groups:
+            desc["groups"] = self.groups
+        aggregator = None if self.name == "id" else self.extra.get("aggregator", self.aggregator)
+        if major >= 18:
+            desc["groupable"] = bool(self.store and self.column_type)
+            if aggregator:
+                desc["aggregator"] = aggregator
+        elif aggregator:
+            desc["group_operator"] = aggregator
         return desc
 
 
@@ -161,7 +181,8 @@ class Char(Field):
     def describe(self, model: BaseModel) -> dict[str, Any]:
         desc = super().describe(model)
         desc["translate"] = bool(self.extra.get("translate", False))
-        desc["trim"] = self.extra.get("trim", True)
+        if self.type == "char":  # Char's own attribute: Text and Html have no trim
+            desc["trim"] = self.extra.get("trim", True)
         if self.extra.get("size"):
             desc["size"] = self.extra["size"]
         return desc
@@ -188,6 +209,7 @@ _TAG_RE = re.compile(r"<[a-zA-Z/!][^>]*>")
 class Integer(Field):
     type = "integer"
     column_type = "INTEGER"
+    aggregator = "sum"
 
     def to_column(self, value: Any, record: BaseModel) -> Any:
         if value is None or value is False:
@@ -201,6 +223,7 @@ class Integer(Field):
 class Float(Field):
     type = "float"
     column_type = "REAL"
+    aggregator = "sum"
 
     def to_column(self, value: Any, record: BaseModel) -> Any:
         if value is None or value is False:
@@ -213,6 +236,13 @@ class Float(Field):
 
     def to_read(self, value: Any) -> Any:
         return float(value or 0.0)
+
+    def describe(self, model: BaseModel) -> dict[str, Any]:
+        desc = super().describe(model)
+        digits = self.extra.get("digits")
+        if isinstance(digits, tuple):  # a named precision would be (16, <decimal places>)
+            desc["digits"] = list(digits)
+        return desc
 
 
 class Monetary(Float):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,11 @@ AGGREGATES = {
     "bool_or",
     "array_agg",
 }
-GRANULARITIES = ("day", "week", "month", "quarter", "year")
+GRANULARITIES = ("hour", "day", "week", "month", "quarter", "year")
+#: res.lang.week_start of the languages a sandbox may run in (1 = Monday ... 7 = Sunday)
+WEEK_START = {"en_US": 7}
+#: read_group field specs: 'field', 'field:func', 'name:func(field)' (Odoo's regex_field_agg)
+FIELD_AGG_RE = re.compile(r"(\w+)(?::(\w+)(?:\((\w+)\))?)?$")
 MONTHS = [
     "January",
     "February",
@@ -52,25 +57,29 @@ def read_group(
     groupbys = [groupby] if isinstance(groupby, str) else list(groupby or [])
     used = groupbys[:1] if lazy else groupbys
     specs = [_groupby_spec(model, g) for g in used]
+    count_key = f"{used[0].split(':')[0]}_count" if lazy and len(used) == 1 else "__count"
     aggregates = _aggregate_specs(model, fields, used)
-    rows = _query(model, domain, specs, aggregates, offset, limit, orderby)
-    count_key = f"{used[0].split(':')[0]}_count" if lazy and used else "__count"
+    rows = _query(model, domain, specs, aggregates, offset, limit, orderby, count_key)
     result = []
     for row in rows:
         group_values = row[: len(specs)]
         count = row[len(specs)]
         aggregate_values = row[len(specs) + 1 :]
         entry: dict[str, Any] = {}
-        leaves = []
         for spec, value in zip(specs, group_values, strict=True):
             entry[spec["key"]] = _group_value(model, spec, value)
-            leaves.extend(_group_leaves(spec, value))
         entry[count_key] = count
-        for (name, _func), value in zip(aggregates, aggregate_values, strict=True):
-            entry[name] = _aggregate_value(model._fields[name], value)
-        entry["__domain"] = _and_domains(domain, leaves)
-        if lazy and len(groupbys) > 1:
-            entry["__context"] = {"group_by": groupbys[1:]}
+        for (key, name, func), value in zip(aggregates, aggregate_values, strict=True):
+            entry[key] = _aggregate_value(model._fields[name], func, value)
+        # Odoo: __domain = AND([domain, group condition]) once per groupby, in order
+        group_domain = list(domain or [])
+        for spec, value in zip(specs, group_values, strict=True):
+            group_domain = _and_domains(group_domain, _group_leaves(spec, value))
+            if spec["granularity"]:
+                entry.setdefault("__range", {})[spec["key"]] = _group_range(spec, value)
+        entry["__domain"] = group_domain
+        if len(used) < len(groupbys):
+            entry["__context"] = {"group_by": groupbys[len(used) :]}
         result.append(entry)
     return result
 
@@ -92,20 +101,20 @@ def formatted_read_group(
         name, _, func = spec.partition(":")
         if name not in model._fields:
             raise ValueError(messages.invalid_field_read(model.env.profile, name, model._name))
-        aggs.append((name, func or "sum"))
-    rows = _query(model, domain, specs, aggs, offset, limit, order or False)
+        aggs.append((spec, name, func or "sum"))
+    rows = _query(model, domain, specs, aggs, offset, limit, order or False, "__count")
     out = []
     for row in rows:
         entry: dict[str, Any] = {}
-        leaves = []
+        extra: list[Any] = []
         for spec, value in zip(specs, row[: len(specs)], strict=True):
-            entry[spec["key"]] = _group_value(model, spec, value)
-            leaves.extend(_group_leaves(spec, value))
+            entry[spec["key"]] = _group_value(model, spec, value, with_start=True)
+            extra = _and_domains(extra, _group_leaves(spec, value))
         if "__count" in aggregates:
             entry["__count"] = row[len(specs)]
-        for (name, func), value in zip(aggs, row[len(specs) + 1 :], strict=True):
-            entry[f"{name}:{func}"] = _aggregate_value(model._fields[name], value)
-        entry["__extra_domain"] = leaves if len(leaves) < 2 else ["&"] * (len(leaves) - 1) + leaves
+        for (key, name, func), value in zip(aggs, row[len(specs) + 1 :], strict=True):
+            entry[key] = _aggregate_value(model._fields[name], func, value)
+        entry["__extra_domain"] = extra
         out.append(entry)
     return out
 
@@ -123,24 +132,34 @@ def _groupby_spec(model: BaseModel, groupby: str) -> dict[str, Any]:
     column = f'"{model._table}"."{name}"'
     if field.type in ("date", "datetime"):
         granularity = granularity or "month"
-        expr = _date_trunc(column, granularity)
+        expr = _date_trunc(model, column, granularity)
     else:
         expr = column
     return {
-        "key": groupby if granularity else name,
+        "key": groupby,
         "name": name,
         "field": field,
-        "granularity": granularity,
+        "granularity": granularity if field.type in ("date", "datetime") else "",
         "expr": expr,
     }
 
 
-def _date_trunc(column: str, granularity: str) -> str:
+def _week_start(model: BaseModel) -> int:
+    """The first day of the week of the user's language, as ``res.lang.week_start``
+    (1 = Monday ... 7 = Sunday); en_US, the only language of a fresh database, has 7."""
+    return WEEK_START.get(str(model.env.context.get("lang") or "en_US"), 7)
+
+
+def _date_trunc(model: BaseModel, column: str, granularity: str) -> str:
     if granularity not in GRANULARITIES:
-        raise ValueError(f"Invalid date/time grouping {granularity!r}")
+        raise ValueError(f"{granularity!r} isn't a valid granularity")
+    # weeks start on the language's first day (Odoo shifts date_trunc('week') by it)
+    sunday_based = _week_start(model) % 7  # strftime('%w'): 0 = Sunday
+    back = f"((cast(strftime('%w', {column}) as integer) - {sunday_based} + 7) % 7)"
     return {
+        "hour": f"substr({column}, 1, 13) || ':00:00'",
         "day": f"substr({column}, 1, 10)",
-        "week": f"date(substr({column}, 1, 10), '-' || ((strftime('%w', {column}) + 6) % 7) || ' days')",
+        "week": f"date(substr({column}, 1, 10), '-' || {back} || ' days')",
         "month": f"substr({column}, 1, 7) || '-01'",
         "quarter": f"substr({column}, 1, 5) || printf('%02d', ((cast(substr({column}, 6, 2) as integer) - 1) / 3) * 3 + 1) || '-01'",
         "year": f"substr({column}, 1, 4) || '-01-01'",
@@ -149,55 +168,66 @@ def _date_trunc(column: str, granularity: str) -> str:
 
 def _aggregate_specs(
     model: BaseModel, fields: list[str], groupbys: list[str]
-) -> list[tuple[str, str]]:
-    grouped = {g.split(":")[0] for g in groupbys}
+) -> list[tuple[str, str, str]]:
+    """(result key, field name, function) of each aggregate, as 17/18's read_group reads
+    ``fields``: 'f' (the field's own aggregator, numbers only), 'f:func', 'key:func(f)'."""
+    grouped = set(groupbys)
     out = []
     for spec in fields or []:
-        name, _, func = spec.partition(":")
-        name = name.split("(")[0].strip()
-        if name in grouped or name == "__count":
+        if spec == "__count":
             continue
+        match = FIELD_AGG_RE.match(spec)
+        if not match:
+            raise ValueError(f"Invalid field specification {spec!r}.")
+        key, func, fname = match.groups()
+        name = fname or key
+        if not func:
+            field = model._fields.get(name)
+            if field is None:
+                raise ValueError(messages.invalid_field_read(model.env.profile, name, model._name))
+            aggregator = None if name == "id" else field.extra.get("aggregator", field.aggregator)
+            if not (field.column and aggregator) or spec in grouped:
+                continue
+            func = aggregator
         field = model._fields.get(name)
         if field is None:
             raise ValueError(messages.invalid_field_read(model.env.profile, name, model._name))
-        if not field.column:
-            continue
-        if not func:
-            if field.type not in ("integer", "float", "monetary") or name == "id":
-                continue
-            func = field.extra.get("aggregator", "sum")
         if func not in AGGREGATES:
             raise ValueError(f"Invalid aggregation function {func!r}.")
-        out.append((name, func))
+        out.append((key, name, func))
     return out
+
+
+def _aggregate_sql(table: str, name: str, func: str) -> str:
+    column = f'"{table}"."{name}"'
+    return {
+        "count_distinct": f"COUNT(DISTINCT {column})",
+        "bool_and": f"MIN({column})",
+        "bool_or": f"MAX({column})",
+        "array_agg": f"group_concat({column})",
+    }.get(func, f"{func.upper()}({column})")
 
 
 def _query(
     model: BaseModel,
     domain: list[Any],
     specs: list[dict[str, Any]],
-    aggregates: list[tuple[str, str]],
+    aggregates: list[tuple[str, str, str]],
     offset: int,
     limit: int | None,
     orderby: str | bool,
+    count_key: str,
 ) -> list[tuple[Any, ...]]:
     where, params = model._where(domain)
     table = model._table
     select = [s["expr"] for s in specs] + ["COUNT(*)"]
-    for name, func in aggregates:
-        column = f'"{table}"."{name}"'
-        select.append(
-            {
-                "count_distinct": f"COUNT(DISTINCT {column})",
-                "bool_and": f"MIN({column})",
-                "bool_or": f"MAX({column})",
-                "array_agg": f"group_concat({column})",
-            }.get(func, f"{func.upper()}({column})")
-        )
+    select += [_aggregate_sql(table, name, func) for _key, name, func in aggregates]
     sql = f'SELECT {", ".join(select)} FROM "{table}" WHERE {where}'
     if specs:
         sql += " GROUP BY " + ", ".join(s["expr"] for s in specs)
-        sql += " ORDER BY " + _order(model, specs, orderby)
+        order = _order(model, specs, aggregates, orderby, count_key)
+        if order:
+            sql += " ORDER BY " + order
     if limit:
         sql += f" LIMIT {int(limit)}"
     if offset:
@@ -205,36 +235,86 @@ def _query(
     return model._sql(sql, params)
 
 
-def _order(model: BaseModel, specs: list[dict[str, Any]], orderby: str | bool) -> str:
-    descending: dict[str, bool] = {}
-    if isinstance(orderby, str) and orderby:
-        for part in orderby.split(","):
-            words = part.split()
-            if words:
-                descending[words[0]] = len(words) > 1 and words[1].lower() == "desc"
+def _order(
+    model: BaseModel,
+    specs: list[dict[str, Any]],
+    aggregates: list[tuple[str, str, str]],
+    orderby: str | bool,
+    count_key: str,
+) -> str:
+    """ORDER BY of the groups: ``orderby`` may name groupbys (many2one ones follow the
+    comodel's order), aggregates (by key or 'f:func') and the count; without it, the
+    groupbys in order. NULLs sort as PostgreSQL sorts them."""
+    if not (isinstance(orderby, str) and orderby.strip()):
+        orderby = ",".join(spec["key"] for spec in specs)
+    by_key = {spec["key"]: spec for spec in specs}
+    by_name = {spec["name"]: spec for spec in specs}
     terms = []
-    for spec in specs:
-        desc = descending.get(spec["key"], descending.get(spec["name"], False))
-        expr = spec["expr"]
-        field = spec["field"]
-        if isinstance(field, F.Many2one):
-            comodel = model.env[field.comodel_name]
-            first = comodel._order.split(",")[0].split()[0]
-            if comodel._fields.get(first) is not None and comodel._fields[first].column:
-                expr = f'(SELECT "{first}" FROM "{comodel._table}" WHERE id = {expr})'
-        terms.append(f"{expr} {'DESC NULLS FIRST' if desc else 'ASC NULLS LAST'}")
+    for part in orderby.split(","):
+        words = part.split()
+        if not words:
+            continue
+        term = words[0]
+        desc = len(words) > 1 and words[1].lower() == "desc"
+        direction = "DESC NULLS FIRST" if desc else "ASC NULLS LAST"
+        spec = by_key.get(term) or by_name.get(term)
+        if spec is not None:
+            terms.append(f"{_group_order_expr(model, spec)} {direction}")
+            continue
+        if term in ("__count", count_key):
+            terms.append(f"COUNT(*) {direction}")
+            continue
+        aggregate = next((a for a in aggregates if term in (a[0], f"{a[1]}:{a[2]}")), None)
+        if aggregate is None:
+            name, _, func = term.partition(":")
+            field = model._fields.get(name)
+            if field is None or not field.column or (func and func not in AGGREGATES):
+                raise ValueError(
+                    f"Order term {part.strip()!r} is not a valid aggregate nor valid groupby"
+                )
+            func = func or field.extra.get("aggregator", field.aggregator)
+            if not func:
+                raise ValueError(
+                    f"Order term {part.strip()!r} is not a valid aggregate nor valid groupby"
+                )
+            aggregate = (term, name, func)
+        terms.append(f"{_aggregate_sql(model._table, aggregate[1], aggregate[2])} {direction}")
     return ", ".join(terms)
 
 
-def _aggregate_value(field: F.Field, value: Any) -> Any:
+def _group_order_expr(model: BaseModel, spec: dict[str, Any]) -> str:
+    field = spec["field"]
+    expr = spec["expr"]
+    if isinstance(field, F.Many2one):
+        comodel = model.env[field.comodel_name]
+        first = comodel._order.split(",")[0].split()[0]
+        if comodel._fields.get(first) is not None and comodel._fields[first].column:
+            expr = f'(SELECT "{first}" FROM "{comodel._table}" WHERE id = {expr})'
+    return expr
+
+
+def _aggregate_value(field: F.Field, func: str, value: Any) -> Any:
+    """NULL aggregates read as Odoo's empty value: 0 for counts, [] for array_agg, else False."""
     if value is None:
-        return False if field.type not in ("integer", "float", "monetary") else 0
+        if func in ("count", "count_distinct"):
+            return 0
+        return [] if func == "array_agg" else False
+    if func == "array_agg":
+        return [field.to_read(v) for v in str(value).split(",")]
+    if func in ("bool_and", "bool_or"):
+        return bool(value)
     if field.type == "integer" and isinstance(value, float) and value.is_integer():
         return int(value)
+    if field.type in ("float", "monetary") and func not in ("count", "count_distinct"):
+        return float(value)
     return value
 
 
-def _group_value(model: BaseModel, spec: dict[str, Any], value: Any) -> Any:
+def _group_value(
+    model: BaseModel, spec: dict[str, Any], value: Any, *, with_start: bool = False
+) -> Any:
+    """The group's value as read_group returns it: [id, name] for a many2one, the label of
+    a date group (19's formatted_read_group: [start, label]), else the read value."""
     field = spec["field"]
     if isinstance(field, F.Many2one):
         if not value:
@@ -242,56 +322,73 @@ def _group_value(model: BaseModel, spec: dict[str, Any], value: Any) -> Any:
         names = model.env[field.comodel_name].browse([value])._display_names()
         return [value, names.get(value, False)]
     if spec["granularity"]:
-        return _date_label(value, spec["granularity"]) if value else False
+        if not value:
+            return False
+        label = _date_label(value, spec["granularity"])
+        return [_range_bounds(spec, value)[0], label] if with_start else label
     return field.to_read(value)
+
+
+def _range_bounds(spec: dict[str, Any], value: str) -> tuple[str, str]:
+    """[from, to) of a date group, in the field's server format."""
+    granularity = spec["granularity"]
+    if granularity == "hour":
+        start_dt = datetime.strptime(value[:13], "%Y-%m-%d %H")
+        end_dt = start_dt + timedelta(hours=1)
+    else:
+        start = date.fromisoformat(value[:10])
+        end = _next(start, granularity)
+        start_dt = datetime(start.year, start.month, start.day)
+        end_dt = datetime(end.year, end.month, end.day)
+    if spec["field"].type == "datetime":
+        return start_dt.strftime(F.DATETIME_FORMAT), end_dt.strftime(F.DATETIME_FORMAT)
+    return start_dt.strftime(F.DATE_FORMAT), end_dt.strftime(F.DATE_FORMAT)
+
+
+def _group_range(spec: dict[str, Any], value: Any) -> Any:
+    if not value:
+        return False
+    start, end = _range_bounds(spec, value)
+    return {"from": start, "to": end}
 
 
 def _group_leaves(spec: dict[str, Any], value: Any) -> list[Any]:
     name = spec["name"]
     field = spec["field"]
     if spec["granularity"] and value:
-        start = date.fromisoformat(value[:10])
-        end = _next(start, spec["granularity"])
-        fmt = (
-            (lambda d: d.strftime("%Y-%m-%d %H:%M:%S"))
-            if field.type == "datetime"
-            else (lambda d: d.isoformat())
-        )
-        start_v = (
-            datetime(start.year, start.month, start.day) if field.type == "datetime" else start
-        )
-        end_v = datetime(end.year, end.month, end.day) if field.type == "datetime" else end
-        return ["&", [name, ">=", fmt(start_v)], [name, "<", fmt(end_v)]]
+        start, end = _range_bounds(spec, value)
+        return ["&", [name, ">=", start], [name, "<", end]]
     return [
         [name, "=", field.to_read(value) if not isinstance(field, F.Many2one) else (value or False)]
     ]
 
 
+def _normalize(domain: list[Any]) -> list[Any]:
+    """Odoo's normalize_domain: the implicit '&' between top-level terms made explicit."""
+    result: list[Any] = []
+    expected = 1
+    for token in domain:
+        if expected == 0:
+            result[0:0] = ["&"]
+            expected = 1
+        if isinstance(token, (list, tuple)):
+            expected -= 1
+        elif token in ("&", "|"):
+            expected += 1
+        result.append(token)
+    return result
+
+
 def _and_domains(domain: list[Any], leaves: list[Any]) -> list[Any]:
-    parts: list[list[Any]] = []
-    if domain:
-        parts.append(list(domain))
-    expressions = _split_expressions(leaves)
-    parts.extend(expressions)
+    """Odoo's expression.AND([domain, leaves]): empty domains drop out, the others are
+    normalized and joined by '&'."""
+    parts = [_normalize(list(d)) for d in (domain, leaves) if d]
     if not parts:
         return []
     flat: list[Any] = []
     for part in parts:
         flat.extend(part)
-    return ["&"] * (len(parts) - 1) + flat if len(parts) > 1 else flat
-
-
-def _split_expressions(leaves: list[Any]) -> list[list[Any]]:
-    out: list[list[Any]] = []
-    i = 0
-    while i < len(leaves):
-        if leaves[i] == "&":
-            out.append(leaves[i : i + 3])
-            i += 3
-        else:
-            out.append([leaves[i]])
-            i += 1
-    return out
+    return ["&"] * (len(parts) - 1) + flat
 
 
 def _next(start: date, granularity: str) -> date:
@@ -304,14 +401,35 @@ def _next(start: date, granularity: str) -> date:
     return date(start.year + month // 12, month % 12 + 1, 1)
 
 
+def _weeknumber(d: date, first_week_day: int = 6) -> tuple[int, int]:
+    """Odoo's date_utils.weeknumber for a non-ISO locale (babel's en_US: weeks start on
+    Sunday, ``first_week_day`` 6 with Monday = 0): the first week is the one holding
+    January 1st, and the days of December in the next year's first week belong to it."""
+    if first_week_day == 0:
+        year, week, _ = d.isocalendar()
+        return year, week
+
+    def week_start(day: date) -> date:
+        return day - timedelta(days=(day.weekday() - first_week_day) % 7)
+
+    if d >= week_start(date(d.year + 1, 1, 1)):
+        return d.year + 1, 1
+    return d.year, (d - week_start(date(d.year, 1, 1))).days // 7 + 1
+
+
 def _date_label(value: str, granularity: str) -> str:
+    """The group label of babel's en_US formats ('dd MMM yyyy', 'MMMM yyyy', 'QQQ yyyy'...)."""
+    if granularity == "hour":
+        moment = datetime.strptime(value[:13], "%Y-%m-%d %H")
+        return moment.strftime("%I:00 %d %b")
     d = date.fromisoformat(value[:10])
     if granularity == "day":
         return d.strftime("%d %b %Y")
     if granularity == "week":
-        return f"W{d.isocalendar()[1]} {d.isocalendar()[0]}"
+        year, week = _weeknumber(d)
+        return f"W{week} {year:04}"
     if granularity == "month":
         return f"{MONTHS[d.month - 1]} {d.year}"
     if granularity == "quarter":
         return f"Q{(d.month - 1) // 3 + 1} {d.year}"
-    return str(d.year)
+    return f"{d.year:04}"

@@ -31,14 +31,18 @@ def rpc(
     model: bool = False,
     create: bool = False,
     versions: tuple[str, ...] | None = None,
+    single_before: int | None = None,
 ) -> Any:
     """Mark a method callable over RPC. ``model=True``: no ids (Odoo's ``@api.model``);
     ``create=True``: a dict argument gives an id back, a list gives ids; ``versions``:
-    the profiles where the method exists."""
+    the profiles where the method exists; ``single_before``: before that major version a
+    recordset result reaches the client as one id (``@api.returns('self', lambda v: v.id)``,
+    as ``copy`` in 17), from it on as a list of ids."""
 
     def mark(f: T) -> T:
         f._rpc = "create" if create else ("model" if model else "multi")  # type: ignore[attr-defined]
         f._rpc_versions = versions  # type: ignore[attr-defined]
+        f._rpc_single_before = single_before  # type: ignore[attr-defined]
         return f
 
     return mark(func) if func is not None else mark
@@ -54,6 +58,8 @@ class BaseModel:
     _rec_name: str | None = None
     _rec_names_search: list[str] | None = None
     _parent_name = "parent_id"
+    # what display_name depends on (fields_get 'depends'); None: the _rec_name
+    _display_name_depends: tuple[str, ...] | None = None
     _log_access = True
     _has_record_rules = False
     # Python constraints: (method name, fields that trigger it)
@@ -121,6 +127,11 @@ class BaseModel:
         cls._active_name = "active" if "active" in fields else None
         if cls._rec_name is None and "name" in fields:
             cls._rec_name = "name"
+        # BaseModel._compute_display_name depends on _rec_name; overrides name their own
+        depends = cls._display_name_depends
+        if depends is None:
+            depends = (cls._rec_name,) if cls._rec_name else ()
+        fields["display_name"].extra["depends"] = tuple(depends)
 
     @classmethod
     def _create_table_sql(cls) -> str:
@@ -437,7 +448,11 @@ class BaseModel:
             elif field.ondelete == "restrict":
                 raise UserError(messages.fk_restrict(self.env, comodel, field))
             else:
-                comodel.browse(dependents)._update({field.name: None})
+                # ON DELETE SET NULL, then what depends on the link is recomputed (Odoo
+                # marks it modified before the delete): a contact's names, its commercial entity
+                orphans = comodel.browse(dependents)
+                orphans._update({field.name: None})
+                orphans._recompute_stored({field.name})
         for cls in registry.models.values():
             for field in cls._fields.values():
                 if isinstance(field, F.Many2many) and field.store:
@@ -589,16 +604,22 @@ class BaseModel:
         self, name: str, domain: list[Any] | None, operator: str, limit: int | None
     ) -> list[list[Any]]:
         self._check_access("read")
-        domain = list(domain or [])
-        if name or operator not in ("ilike", "like", "=like", "=ilike"):
-            search_fields = self._rec_names_search or ([self._rec_name] if self._rec_name else [])
-            if search_fields:
-                terms: list[Any] = ["|"] * (len(search_fields) - 1)
-                terms += [(f, operator, name) for f in search_fields]
-                domain = terms + domain
+        domain = list(domain or []) + self._name_search_domain(name, operator)
         ids = self._search(domain, limit=limit)
         names = self.browse(ids)._display_names()
         return [[i, names.get(i, False)] for i in ids]
+
+    def _name_search_domain(self, name: str, operator: str) -> list[Any]:
+        """The name condition of name_search (Odoo's ``_name_search``): nothing for an
+        empty 'ilike'/'like', else the operator on each ``_rec_names_search`` field, joined
+        by '|', or by '&' for a negative operator (no field may match)."""
+        if name == "" and operator in ("ilike", "like"):
+            return []
+        search_fields = self._rec_names_search or ([self._rec_name] if self._rec_name else [])
+        if not search_fields:
+            return []
+        joiner = "&" if operator in ("!=", "not like", "not ilike", "not in") else "|"
+        return [joiner] * (len(search_fields) - 1) + [(f, operator, name) for f in search_fields]
 
     @rpc(model=True)
     def name_search__v19(
@@ -618,7 +639,7 @@ class BaseModel:
         return [record.id, record._display_names().get(record.id, False)]
 
     # -- copy, archive -------------------------------------------------------------------
-    @rpc
+    @rpc(single_before=18)
     def copy(self, default: dict[str, Any] | None = None) -> Any:
         self.ensure_one()
         vals = self._copy_data(default or {})

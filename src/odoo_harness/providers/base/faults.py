@@ -66,9 +66,17 @@ class HttpFault:
         for key in ("method", "path"):
             if key in data and not isinstance(data[key], str):
                 raise FaultSpecError(f"'{key}' must be a string")
-        return cls(id=fault_id, kind=kind, method=data.get("method"), path=data.get("path"),
-                   times=times, status=status, body=data.get("body"), headers=headers,
-                   seconds=float(seconds))
+        return cls(
+            id=fault_id,
+            kind=kind,
+            method=data.get("method"),
+            path=data.get("path"),
+            times=times,
+            status=status,
+            body=data.get("body"),
+            headers=headers,
+            seconds=float(seconds),
+        )
 
 
 class HttpFaultBook:

@@ -19,6 +19,7 @@ import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -35,15 +36,24 @@ from ...controlapi import (
     json_object,
     move_clock,
 )
-from ...journal import Journal, redact
+from ...journal import MASK, SECRET_KEYS, Journal, redact
 from ...serving import RAW_SEND_KEY, LoopbackServer, drop_connection
 from .errors import ProviderError
 from .faults import FaultSpecError, HttpFaultBook
 from .webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
-SECRET_HEADERS = frozenset({"authorization", "cookie", "set-cookie", "x-api-key",
-                            "x-shopify-access-token", "x-access-token"})
+ANY_METHOD = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE")
+SECRET_HEADERS = frozenset(
+    {
+        "authorization",
+        "cookie",
+        "set-cookie",
+        "x-api-key",
+        "x-shopify-access-token",
+        "x-access-token",
+    }
+)
 
 
 @dataclass
@@ -93,8 +103,9 @@ class MockProvider:
     name = "provider"
     request_id_header = "X-Request-Id"
 
-    def __init__(self, *, clock: Clock | None = None, journal: Journal | None = None,
-                 seed: int = 0) -> None:
+    def __init__(
+        self, *, clock: Clock | None = None, journal: Journal | None = None, seed: int = 0
+    ) -> None:
         self.clock = clock or Clock()
         self.journal = journal or Journal(now=self.clock.now)
         self.seed_value = seed
@@ -123,6 +134,10 @@ class MockProvider:
         counter = self._counters.setdefault(prefix, itertools.count(1))
         return f"{prefix}{next(counter):0{width}d}"
 
+    def new_request_id(self) -> str:
+        """The id of a request that brought none (subclasses: the provider's format)."""
+        return f"req_{next(self._request_ids):08d}"
+
     def next_int(self, series: str, start: int = 1) -> int:
         counter = self._counters.setdefault(series, itertools.count(start))
         return next(counter)
@@ -138,19 +153,36 @@ class MockProvider:
         return None
 
     def render_error(self, error: ProviderError, call: Call) -> Reply:
-        return Reply(error.status, {"error": {"code": error.code, "message": error.message,
-                                              "request_id": call.request_id}}, error.headers)
+        return Reply(
+            error.status,
+            {
+                "error": {
+                    "code": error.code,
+                    "message": error.message,
+                    "request_id": call.request_id,
+                }
+            },
+            error.headers,
+        )
 
     def extra_control_routes(self) -> list[BaseRoute]:
         return []
 
     # -- the app --------------------------------------------------------------------------
     def app(self) -> Starlette:
+        by_path: dict[str, dict[str, Handler]] = {}
+        for method, path, handler in self.routes():
+            by_path.setdefault(path, {})[method.upper()] = handler
+        # one route per path, so a 405 lists every method the path allows (Allow header)
         routes: list[BaseRoute] = [
-            Route(path, self._endpoint(handler), methods=[method])
-            for method, path, handler in self.routes()
+            Route(path, self._endpoint_for(handlers), methods=list(handlers))
+            for path, handlers in by_path.items()
         ]
         routes += self._control_routes() + self.extra_control_routes()
+        served = [route for route in routes if isinstance(route, Route)]
+        routes.append(
+            Route("/{path:path}", self._unrouted_endpoint(served), methods=list(ANY_METHOD))
+        )  # last: what no other route serves
         app = _MockApp(routes=routes)
         app.provider = self
         app.exception_handlers = {}
@@ -159,49 +191,85 @@ class MockProvider:
     def server(self, port: int = 0) -> LoopbackServer:
         return LoopbackServer(self.app(), port=port, name=f"{self.name} mock")
 
-    def _endpoint(self, handler: Handler) -> Callable[[Request], Any]:
+    def _unrouted_endpoint(self, served: list[Route]) -> Callable[[Request], Any]:
+        """A path or method the mock does not serve: 404, or 405 with ``Allow``, in the
+        provider's envelope (never Starlette's plain-text answer)."""
+
+        async def unrouted(request: Request) -> Response:
+            allowed = _allowed_methods(served, request.url.path)
+
+            def refuse(call: Call) -> Reply:
+                if allowed:
+                    raise ProviderError(
+                        405,
+                        "METHOD_NOT_ALLOWED",
+                        f"{call.method} is not allowed on {call.path}",
+                        headers={"Allow": ", ".join(allowed)},
+                    )
+                raise ProviderError(404, "NOT_FOUND", f"no such resource: {call.path}")
+
+            return await self._serve(refuse, request, public=False)
+
+        return unrouted
+
+    def _endpoint_for(self, handlers: dict[str, Handler]) -> Callable[[Request], Any]:
         async def endpoint(request: Request) -> Response:
-            return await self._serve(handler, request)
+            method = "GET" if request.method == "HEAD" else request.method
+            return await self._serve(handlers[method], request)
 
         return endpoint
 
-    async def _serve(self, handler: Handler, request: Request) -> Response:
+    async def _serve(self, handler: Handler, request: Request, *, public: bool = True) -> Response:
         body = await request.body()
-        call = Call(request.method, request.url.path, dict(request.path_params),
-                    request.query_params, request.headers, body,
-                    request.headers.get(self.request_id_header)
-                    or f"req_{next(self._request_ids):08d}")
+        call = Call(
+            request.method,
+            request.url.path,
+            dict(request.path_params),
+            request.query_params,
+            request.headers,
+            body,
+            request.headers.get(self.request_id_header) or self.new_request_id(),
+        )
         self._journal_request(call)
         fault = self.faults.take(call.method, call.path)
         if fault is not None and fault.kind != "commit_then_drop":
             early = await self._apply_fault(fault, call, request.scope)
             if early is not None:
                 return early
-        reply = self._run(handler, call)
+        reply = self._run(handler, call, authenticate=public)
         if fault is not None and fault.kind == "commit_then_drop":
-            self.journal.record("mock.committed_then_dropped", self.name,
-                                {"path": call.path, "status": reply.status},
-                                correlation_id=call.request_id, at=self.clock.now())
+            self.journal.record(
+                "mock.committed_then_dropped",
+                self.name,
+                {"path": call.path, "status": reply.status},
+                correlation_id=call.request_id,
+                at=self.clock.now(),
+            )
             dropped = await drop_connection(request.scope)
             if dropped is not None:
                 return dropped
         return self._respond(reply, call)
 
-    def _run(self, handler: Handler, call: Call) -> Reply:
+    def _run(self, handler: Handler, call: Call, *, authenticate: bool = True) -> Reply:
         try:
             with self.lock:
-                call.credential = self.authenticate(call)
+                if authenticate:
+                    call.credential = self.authenticate(call)
                 return handler(call)
         except ProviderError as error:
             return self.render_error(error, call)
         except Exception:  # a bug of ours: the provider's 500, never a traceback
             log.exception("%s mock failed on %s %s", self.name, call.method, call.path)
-            return self.render_error(
-                ProviderError(500, "INTERNAL_ERROR", "internal error"), call)
+            return self.render_error(ProviderError(500, "INTERNAL_ERROR", "internal error"), call)
 
     async def _apply_fault(self, fault: Any, call: Call, scope: Scope) -> Response | None:
-        self.journal.record("mock.fault", self.name, fault.to_dict(),
-                            correlation_id=call.request_id, at=self.clock.now())
+        self.journal.record(
+            "mock.fault",
+            self.name,
+            fault.to_dict(),
+            correlation_id=call.request_id,
+            at=self.clock.now(),
+        )
         if fault.kind == "latency":
             await asyncio.sleep(fault.seconds)
             return None
@@ -210,16 +278,28 @@ class MockProvider:
                 await asyncio.sleep(fault.seconds)
             dropped = await drop_connection(scope)
             return dropped or self._respond(Reply(504, {"error": "dropped"}), call)
-        body = fault.body if fault.body is not None else self.render_error(
-            ProviderError(fault.status, "INJECTED_FAULT", "injected fault"), call).body
+        body = (
+            fault.body
+            if fault.body is not None
+            else self.render_error(
+                ProviderError(fault.status, "INJECTED_FAULT", "injected fault"), call
+            ).body
+        )
         return self._respond(Reply(fault.status, body, dict(fault.headers)), call)
 
     def _respond(self, reply: Reply, call: Call) -> Response:
         headers = {self.request_id_header: call.request_id, **reply.headers}
-        self.journal.record("mock.response", self.name,
-                            {"status": reply.status, "headers": self._redact_headers(headers),
-                             "body": self.redact(reply.body)},
-                            correlation_id=call.request_id, at=self.clock.now())
+        self.journal.record(
+            "mock.response",
+            self.name,
+            {
+                "status": reply.status,
+                "headers": self._redact_headers(headers),
+                "body": self.redact(reply.body),
+            },
+            correlation_id=call.request_id,
+            at=self.clock.now(),
+        )
         if reply.body is None:
             return Response(status_code=reply.status, headers=headers)
         if isinstance(reply.body, bytes):
@@ -233,26 +313,39 @@ class MockProvider:
             self.secrets.add(value)
 
     def redact(self, value: Any) -> Any:
-        value = redact(value)
-        if not self.secrets:
-            return value
-        return _mask_values(value, self.secrets)
+        """``journal.redact`` (secret keys) and registered secret values masked, in one
+        walk: it runs on every request and response body, so it is on the hot path."""
+        return _scrub(value, tuple(self.secrets))
 
     def _redact_headers(self, headers: Mapping[str, str]) -> dict[str, str]:
-        return {k: ("***" if k.lower() in SECRET_HEADERS else self.redact(v))
-                for k, v in headers.items()}
+        return {
+            k: ("***" if k.lower() in SECRET_HEADERS else self.redact(v))
+            for k, v in headers.items()
+        }
 
     def _journal_request(self, call: Call) -> None:
-        try:
-            body: Any = json.loads(call.body) if call.body else None
-        except ValueError:
-            body = call.body.decode("utf-8", "replace")
-        self.journal.record("mock.request", self.name,
-                            {"method": call.method, "path": call.path,
-                             "query": self.redact(dict(call.query)),
-                             "headers": self._redact_headers(call.headers),
-                             "body": self.redact(body)},
-                            correlation_id=call.request_id, at=self.clock.now())
+        body: Any
+        if "x-www-form-urlencoded" in call.headers.get("content-type", ""):
+            # parsed, so that secret fields (client_secret, refresh_token) are masked by name
+            body = dict(parse_qsl(call.body.decode("utf-8", "replace"), keep_blank_values=True))
+        else:
+            try:
+                body = json.loads(call.body) if call.body else None
+            except ValueError:
+                body = call.body.decode("utf-8", "replace")
+        self.journal.record(
+            "mock.request",
+            self.name,
+            {
+                "method": call.method,
+                "path": call.path,
+                "query": self.redact(dict(call.query)),
+                "headers": self._redact_headers(call.headers),
+                "body": self.redact(body),
+            },
+            correlation_id=call.request_id,
+            at=self.clock.now(),
+        )
 
     # -- control API ----------------------------------------------------------------------
     def _control_routes(self) -> list[BaseRoute]:
@@ -274,10 +367,12 @@ class MockProvider:
         hooks = self._dispatcher()
         if hooks is None:
             return bad_request(ControlError(f"the {self.name} mock sends no webhooks"))
-        return JSONResponse({
-            "subscriptions": [s.public() for s in hooks.subscriptions()],
-            "deliveries": [d.public() for d in hooks.deliveries()],
-        })
+        return JSONResponse(
+            {
+                "subscriptions": [s.public() for s in hooks.subscriptions()],
+                "deliveries": [d.public() for d in hooks.deliveries()],
+            }
+        )
 
     async def _control_deliver(self, request: Request) -> Response:
         """Attempt every due delivery now (off the event loop: targets may be this app)."""
@@ -309,8 +404,9 @@ class MockProvider:
             fault = self.faults.add(await json_object(request))
         except (ControlError, FaultSpecError) as exc:
             return bad_request(exc)
-        return JSONResponse({"fault": {**fault.to_dict(), "remaining": fault.times}},
-                            status_code=201)
+        return JSONResponse(
+            {"fault": {**fault.to_dict(), "remaining": fault.times}}, status_code=201
+        )
 
     async def _control_clock(self, request: Request) -> Response:
         if request.method == "POST":
@@ -347,17 +443,42 @@ class _MockApp(Starlette):
         await self.router(scope, receive, send)
 
 
-def _mask_values(value: Any, secrets: set[str]) -> Any:
-    if isinstance(value, str):
+def _allowed_methods(routes: list[Route], path: str) -> list[str]:
+    """The methods of the most specific route template matching ``path`` (the one with
+    the fewest parameters: ``/items/search`` wins over ``/items/{id}``)."""
+    by_template: dict[str, set[str]] = {}
+    for route in routes:
+        if route.path_regex.match(path):
+            by_template.setdefault(route.path, set()).update(route.methods or ())
+    if not by_template:
+        return []
+    best = min(by_template, key=lambda template: template.count("{"))
+    return sorted(by_template[best])
+
+
+_SCALARS = (int, float, bool, type(None))
+
+
+def _scrub(value: Any, secrets: tuple[str, ...]) -> Any:
+    """A copy of ``value``: values of secret keys become ``MASK`` (as ``journal.redact``)
+    and registered secrets inside strings become ``MASK``. Exact type checks first: ABC
+    ``isinstance`` checks cost more than the rest of a mock's request put together."""
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is str:
         for secret in secrets:
             if secret in value:
-                value = value.replace(secret, "***")
+                value = value.replace(secret, MASK)
         return value
-    if isinstance(value, Mapping):
-        return {k: _mask_values(v, secrets) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_mask_values(v, secrets) for v in value]
-    return value
+    if kind is dict or isinstance(value, Mapping):
+        return {
+            k: MASK if type(k) is str and k.lower() in SECRET_KEYS else _scrub(v, secrets)
+            for k, v in value.items()
+        }
+    if kind is list or kind is tuple:
+        return [_scrub(v, secrets) for v in value]
+    return redact(value)
 
 
 __all__ = ["Call", "Handler", "MockProvider", "Reply"]

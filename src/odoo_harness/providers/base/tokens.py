@@ -22,8 +22,9 @@ class TokenIssuer:
 
     VALID, EXPIRED, UNKNOWN = "valid", "expired", "unknown"
 
-    def __init__(self, clock: Clock, ttl: timedelta, prefix: str = "tok_",
-                 rng: random.Random | None = None) -> None:
+    def __init__(
+        self, clock: Clock, ttl: timedelta, prefix: str = "tok_", rng: random.Random | None = None
+    ) -> None:
         self.clock = clock
         self.rng = rng or random.Random(0)
         self.ttl = ttl

@@ -27,6 +27,8 @@ from .errors import ProviderError
 
 # (raw body, secret, event) -> headers to add
 Signer = Callable[[bytes, str, "Event"], dict[str, str]]
+# (target URL, raw body, secret, event) -> headers: for signatures over the URI (HubSpot v3)
+UrlSigner = Callable[[str, bytes, str, "Event"], dict[str, str]]
 LOOPBACK_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
@@ -48,8 +50,13 @@ class Subscription:
     consecutive_failures: int = 0
 
     def public(self) -> dict[str, Any]:
-        return {"id": self.id, "url": self.url, "topics": list(self.topics),
-                "active": self.active, "consecutive_failures": self.consecutive_failures}
+        return {
+            "id": self.id,
+            "url": self.url,
+            "topics": list(self.topics),
+            "active": self.active,
+            "consecutive_failures": self.consecutive_failures,
+        }
 
 
 @dataclass
@@ -64,10 +71,16 @@ class Delivery:
     history: list[dict[str, Any]] = field(default_factory=list)
 
     def public(self) -> dict[str, Any]:
-        return {"id": self.id, "subscription_id": self.subscription_id,
-                "event_id": self.event.id, "topic": self.event.topic, "attempt": self.attempt,
-                "status": self.status, "due_at": self.due_at.isoformat(),
-                "history": list(self.history)}
+        return {
+            "id": self.id,
+            "subscription_id": self.subscription_id,
+            "event_id": self.event.id,
+            "topic": self.event.topic,
+            "attempt": self.attempt,
+            "status": self.status,
+            "due_at": self.due_at.isoformat(),
+            "history": list(self.history),
+        }
 
 
 class WebhookDispatcher:
@@ -77,8 +90,10 @@ class WebhookDispatcher:
         system: str,
         clock: Clock,
         journal: Journal,
-        signer: Signer,
+        signer: Signer | None = None,
+        url_signer: UrlSigner | None = None,
         encode: Callable[[Event], bytes] | None = None,
+        delivery_headers: Callable[[Delivery], dict[str, str]] | None = None,
         backoff: tuple[float, ...] = (5, 30, 120, 600, 1800, 3600, 7200, 14400),
         max_failures: int = 8,
         timeout: float = 5.0,
@@ -86,8 +101,13 @@ class WebhookDispatcher:
         self.system = system
         self.clock = clock
         self.journal = journal
+        if (signer is None) == (url_signer is None):
+            raise ValueError("a WebhookDispatcher takes exactly one of signer, url_signer")
         self.signer = signer
+        self.url_signer = url_signer
         self.encode = encode or (lambda event: json.dumps(event.payload).encode())
+        # headers of one delivery, kept across its retries (e.g. Shopify's X-Shopify-Webhook-Id)
+        self.delivery_headers = delivery_headers
         self.backoff = backoff
         self.max_failures = max_failures
         self.timeout = timeout
@@ -104,7 +124,8 @@ class WebhookDispatcher:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or parts.hostname not in LOOPBACK_HOSTS:
             raise ProviderError(
-                422, "INVALID_WEBHOOK_URL",
+                422,
+                "INVALID_WEBHOOK_URL",
                 "webhook URLs must be http(s) on this machine (127.0.0.1 or localhost)",
                 errors=[{"field": "url", "code": "invalid", "message": "loopback only"}],
             )
@@ -141,11 +162,21 @@ class WebhookDispatcher:
             for sub in self._subscriptions.values():
                 if sub.active and topic in sub.topics:
                     for _ in range(copies):
-                        self._deliveries.append(Delivery(
-                            f"dlv_{next(self._ids):06d}", sub.id, event, self.encode(event),
-                            self.clock.now()))
-        self.journal.record("webhook.emitted", self.system,
-                            {"topic": topic, "event_id": event_id}, at=self.clock.now())
+                        self._deliveries.append(
+                            Delivery(
+                                f"dlv_{next(self._ids):06d}",
+                                sub.id,
+                                event,
+                                self.encode(event),
+                                self.clock.now(),
+                            )
+                        )
+        self.journal.record(
+            "webhook.emitted",
+            self.system,
+            {"topic": topic, "event_id": event_id},
+            at=self.clock.now(),
+        )
         return event
 
     def deliveries(self) -> list[Delivery]:
@@ -167,21 +198,32 @@ class WebhookDispatcher:
         if sub is None or not sub.active:
             delivery.status = "abandoned"
             return
-        headers = {"Content-Type": "application/json",
-                   **self.signer(delivery.body, sub.secret, delivery.event)}
+        headers = {"Content-Type": "application/json", **self._sign(sub, delivery)}
+        if self.delivery_headers is not None:
+            headers.update(self.delivery_headers(delivery))
         outcome: dict[str, Any] = {"attempt": delivery.attempt, "at": self.clock.now().isoformat()}
         try:
-            response = httpx.post(sub.url, content=delivery.body, headers=headers,
-                                  timeout=self.timeout)
+            response = httpx.post(
+                sub.url, content=delivery.body, headers=headers, timeout=self.timeout
+            )
             ok = 200 <= response.status_code < 300
             outcome["status"] = response.status_code
         except httpx.HTTPError as exc:
             ok = False
             outcome["error"] = type(exc).__name__
         delivery.history.append(outcome)
-        self.journal.record("webhook.delivery", self.system,
-                            {"delivery": delivery.id, "url": sub.url, "topic": delivery.event.topic,
-                             "event_id": delivery.event.id, **outcome}, at=self.clock.now())
+        self.journal.record(
+            "webhook.delivery",
+            self.system,
+            {
+                "delivery": delivery.id,
+                "url": sub.url,
+                "topic": delivery.event.topic,
+                "event_id": delivery.event.id,
+                **outcome,
+            },
+            at=self.clock.now(),
+        )
         with self._lock:
             if ok:
                 delivery.status = "delivered"
@@ -197,13 +239,20 @@ class WebhookDispatcher:
             delivery.attempt += 1
             delivery.due_at = self.clock.now() + timedelta(seconds=delay)
 
+    def _sign(self, sub: Subscription, delivery: Delivery) -> dict[str, str]:
+        if self.url_signer is not None:
+            return self.url_signer(sub.url, delivery.body, sub.secret, delivery.event)
+        assert self.signer is not None
+        return self.signer(delivery.body, sub.secret, delivery.event)
+
     # -- background thread ----------------------------------------------------------------
     def start(self, interval: float = 0.05) -> None:
         if self._thread is not None:
             return
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, args=(interval,),
-                                        name=f"{self.system}-webhooks", daemon=True)
+        self._thread = threading.Thread(
+            target=self._run, args=(interval,), name=f"{self.system}-webhooks", daemon=True
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -223,4 +272,4 @@ class WebhookDispatcher:
             self._extra_duplicates = 0
 
 
-__all__ = ["Delivery", "Event", "Signer", "Subscription", "WebhookDispatcher"]
+__all__ = ["Delivery", "Event", "Signer", "Subscription", "UrlSigner", "WebhookDispatcher"]
