@@ -107,7 +107,8 @@ class MockProvider:
         self, *, clock: Clock | None = None, journal: Journal | None = None, seed: int = 0
     ) -> None:
         self.clock = clock or Clock()
-        self.journal = journal or Journal(now=self.clock.now)
+        # not `journal or ...`: an empty Journal is falsy (it has a length)
+        self.journal = journal if journal is not None else Journal(now=self.clock.now)
         self.seed_value = seed
         self.lock = threading.RLock()
         self.faults = HttpFaultBook()
@@ -327,12 +328,13 @@ class MockProvider:
         body: Any
         if "x-www-form-urlencoded" in call.headers.get("content-type", ""):
             # parsed, so that secret fields (client_secret, refresh_token) are masked by name
-            body = dict(parse_qsl(call.body.decode("utf-8", "replace"), keep_blank_values=True))
+            form = parse_qsl(call.body.decode("utf-8", "replace"), keep_blank_values=True)
+            body = self.redact(dict(form))
         else:
-            try:
-                body = json.loads(call.body) if call.body else None
-            except ValueError:
-                body = call.body.decode("utf-8", "replace")
+            try:  # a body nested too deeply for json or redaction is journaled as text
+                body = self.redact(json.loads(call.body)) if call.body else None
+            except (ValueError, RecursionError):
+                body = self.redact(call.body.decode("utf-8", "replace"))
         self.journal.record(
             "mock.request",
             self.name,
@@ -341,7 +343,7 @@ class MockProvider:
                 "path": call.path,
                 "query": self.redact(dict(call.query)),
                 "headers": self._redact_headers(call.headers),
-                "body": self.redact(body),
+                "body": body,
             },
             correlation_id=call.request_id,
             at=self.clock.now(),
