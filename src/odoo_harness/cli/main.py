@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 from ..errors import HarnessError
 from . import contracts as contracts_cmd
+from . import engine as engine_cmd
 from . import run as run_cmd
 from . import sandbox as sandbox_cmd
 
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     run_cmd.add_parser(commands)
     sandbox_cmd.add_parser(commands)
     contracts_cmd.add_parser(commands)
+    engine_cmd.add_parser(commands)
     return parser
 
 

@@ -28,13 +28,22 @@ class SyncError(HarnessError):
 
 
 class RetryableError(SyncError):
+    """``category`` names the cause the way a plan's ``retry_on`` does (``timeout``,
+    ``connection``, ``5xx``, ``429``, ``odoo_concurrency``); None: any plan retries it."""
+
     kind = "retryable"
 
     def __init__(
-        self, detail: str, *, user_message: str | None = None, retry_after: float | None = None
+        self,
+        detail: str,
+        *,
+        user_message: str | None = None,
+        retry_after: float | None = None,
+        category: str | None = None,
     ) -> None:
         super().__init__(detail, user_message=user_message)
         self.retry_after = retry_after
+        self.category = category
 
 
 class PermanentError(SyncError):

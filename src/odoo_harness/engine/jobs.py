@@ -256,6 +256,19 @@ class JobStore:
                 (name, value),
             )
 
+    # -- extension tables ---------------------------------------------------------------------
+    def add_schema(self, script: str) -> None:
+        """Create the tables of a part that keeps its state beside the jobs (bindings,
+        notices): one file, one transaction scope."""
+        with self._lock:
+            self._conn.executescript(script)
+
+    def execute(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        """Run one statement on the store's connection (inside ``transaction()`` when the
+        caller opened one) and return its rows."""
+        with self._lock:
+            return self._conn.execute(sql, params).fetchall()
+
     # -- rows -----------------------------------------------------------------------------
     def _require(self, job_id: int) -> Job:
         job = self.get(job_id)
