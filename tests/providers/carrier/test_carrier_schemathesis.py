@@ -1,0 +1,96 @@
+"""schemathesis against the carrier mock over a real socket: every default check, the
+examples, coverage and fuzzing phases per operation, then stateful sequences along the
+contract's OpenAPI links (create -> get / find by reference / buy -> track / void;
+webhook create -> get / delete). It must find nothing.
+
+Limits are raised so the fuzzer explores behaviour rather than the 429 path (the
+behaviour tests cover it); example counts are bounded to keep the run short.
+
+One tuning, stated in the contract: a well-formed request may be refused with 422 by a
+business rule (a parcel over 31.5 kg, a rate of another shipment, a reused idempotency
+key), so ``positive_data_acceptance`` also accepts 422 on the operations that document one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+from schemathesis.config import SchemathesisConfig
+
+from odoo_harness.clock import Clock
+from odoo_harness.providers.carrier import DEFAULT_ACCOUNTS, CarrierMock, Limit, Settings
+
+CONTRACT = Path(__file__).parents[3] / "contracts" / "providers" / "carrier.openapi.yaml"
+pytestmark = pytest.mark.wire
+SANDBOX = DEFAULT_ACCOUNTS[0]
+UNLIMITED = Limit(10**9, 1.0)
+BUSINESS_422 = ["buyShipment"]
+
+
+def _config(max_examples: int) -> SchemathesisConfig:
+    return SchemathesisConfig.from_dict(
+        {
+            "seed": 1,
+            "generation": {"max-examples": max_examples},
+            "phases": {
+                "examples": {"enabled": True},
+                "coverage": {"enabled": True},
+                "fuzzing": {"enabled": True},
+                "stateful": {"enabled": True, "max-steps": 8},
+            },
+            "auth": {
+                "openapi": {
+                    "BearerAuth": {"bearer": SANDBOX.api_key},
+                    "BasicAuth": {"username": SANDBOX.api_key, "password": ""},
+                }
+            },
+            "operations": [
+                {
+                    "include-operation-id": BUSINESS_422,
+                    "checks": {
+                        "positive_data_acceptance": {
+                            "expected-statuses": ["2xx", "401", "402", "404", "409", "422", "429"]
+                        }
+                    },
+                }
+            ],
+        }
+    )
+
+
+schema = schemathesis.openapi.from_path(CONTRACT, config=_config(25))
+
+
+@pytest.fixture(scope="module")
+def carrier_server() -> Iterator[str]:
+    mock = CarrierMock(
+        clock=Clock(frozen=True),
+        seed=3,
+        settings=Settings(limits={"test": UNLIMITED, "production": UNLIMITED}),
+    )
+    with mock.server() as server:
+        yield server.url
+
+
+@schema.parametrize()
+@hypothesis.settings(deadline=None, suppress_health_check=list(hypothesis.HealthCheck))
+def test_operations_conform(case: Any, carrier_server: str) -> None:
+    case.call_and_validate(base_url=carrier_server)
+
+
+def test_stateful_sequences_conform(carrier_server: str) -> None:
+    schema.config.update(base_url=carrier_server)
+    machine = schema.as_state_machine()
+    machine.run(
+        settings=hypothesis.settings(
+            max_examples=20,
+            deadline=None,
+            stateful_step_count=8,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+    )
