@@ -1,4 +1,5 @@
-"""The Odoo modules the sandbox emulates, one Python module per Odoo module.
+"""The Odoo modules the sandbox emulates: one Python module per concept (``product_variant``,
+``stock_quant``, ``sale_order``...), named after the Odoo module it comes from.
 
 ``ADDONS`` lists them in dependency order (a module's ``_inherit`` extensions come after
 the model they extend). A module may define ``seed_data(env, masterdata)``: records a fresh database of
@@ -19,13 +20,24 @@ ADDONS = (
     "ir_ui_view",
     "uom",
     "account",
-    "product",
-    "stock",
+    "product_category",
+    "product_template",
+    "product_attribute",
+    "product_variant",
+    "stock_location",
+    "stock_warehouse",
+    "stock_quant",
+    "stock_quantity",
+    "stock_move",
     "stock_picking",
-    "sale",
+    "sale_order",
+    "sale_order_line",
+    "sale_links",
     "crm",
     "delivery",
-    "mail",
+    "mail_message",
+    "mail_activity",
+    "mail_thread",
 )
 
 

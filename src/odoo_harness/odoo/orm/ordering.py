@@ -44,7 +44,14 @@ def order_by_sql(model: BaseModel, order: str | None, alias: str | None = None) 
 
 
 def _sql_term(expr: str, desc: bool) -> str:
-    # PostgreSQL's defaults: NULLs are the largest values
+    # PostgreSQL's defaults: NULLs are the largest values. A plain column says so as
+    # ``col IS NULL, col``: the same order, and one SQLite can read off an index on
+    # ``(col IS NULL, col)`` (see ``Registry.create_schema``) where ``NULLS LAST`` makes
+    # it sort every row; a subquery keeps ``NULLS LAST`` so that it runs once per row.
+    if expr.endswith('."id"'):  # never NULL (and the rowid: the end of every index)
+        return f"{expr} DESC" if desc else f"{expr} ASC"
+    if expr.startswith('"'):
+        return f"{expr} IS NULL DESC, {expr} DESC" if desc else f"{expr} IS NULL, {expr} ASC"
     return f"{expr} DESC NULLS FIRST" if desc else f"{expr} ASC NULLS LAST"
 
 

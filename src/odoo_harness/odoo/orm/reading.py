@@ -58,6 +58,9 @@ def _field_values(
         return {i: field.to_read(rows[i][field.name]) for i in ids}
     if field.compute:
         raw = getattr(model.browse(ids), field.compute)()
+        if isinstance(field, F.Float):  # the common case of big reads (quantities)
+            get = raw.get
+            return {i: float(get(i) or 0.0) for i in ids}
         return {i: _normalize(field, raw.get(i)) for i in ids}
     if field.related:
         return _related_values(model, field, ids)

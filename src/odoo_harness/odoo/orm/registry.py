@@ -60,12 +60,20 @@ class Registry:
         relations: set[str] = set()
         for cls in self.models.values():
             conn.execute(cls._create_table_sql())
+            leading = _leading_order_field(cls)
             for field in cls._fields.values():
-                if isinstance(field, F.Many2one) and field.store:
+                if field.column and (isinstance(field, F.Many2one) or field.index):
                     conn.execute(
                         f'CREATE INDEX IF NOT EXISTS "{cls._table}__{field.name}" '
                         f'ON "{cls._table}" ("{field.name}")'
                     )
+                    if field.name == leading and not isinstance(field, F.Many2one):
+                        # the default order's key as ``orm.ordering`` sorts it (NULLs
+                        # last), so a page of the default order walks this index
+                        conn.execute(
+                            f'CREATE INDEX IF NOT EXISTS "{cls._table}__{field.name}__order" '
+                            f'ON "{cls._table}" ("{field.name}" IS NULL, "{field.name}")'
+                        )
                 elif isinstance(field, F.Many2many) and field.store:
                     if field.relation in relations:
                         continue
@@ -79,6 +87,12 @@ class Registry:
                         f'CREATE INDEX IF NOT EXISTS "{field.relation}__rev" '
                         f'ON "{field.relation}" ("{field.column2}", "{field.column1}")'
                     )
+
+
+def _leading_order_field(cls: type[BaseModel]) -> str | None:
+    """The field the model's default order sorts on first, when it is a plain column."""
+    words = (cls._order or "").split(",")[0].split()
+    return words[0].strip('"') if words else None
 
 
 class Environment:

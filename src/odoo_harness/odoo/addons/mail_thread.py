@@ -1,6 +1,5 @@
-"""Odoo's ``mail`` module: the chatter. ``mail.message`` through ``message_post``,
-``mail.activity`` through ``activity_schedule``, followers, on every model that has chatter
-(``mail.thread`` and ``mail.activity.mixin`` in Odoo; ``CHATTER_MODELS`` here).
+"""The chatter: ``message_post``, ``activity_schedule`` and followers on every model that
+has chatter (``mail.thread`` and ``mail.activity.mixin`` in Odoo; ``CHATTER_MODELS`` here).
 
 17/18 decorate ``message_post`` to return the message id and let ``activity_schedule``
 return a recordset, which XML-RPC cannot marshal; 19 returns recordsets as id lists.
@@ -14,6 +13,7 @@ from typing import Any
 from ..exceptions import UserError
 from ..orm import fields as F
 from ..orm.models import BaseModel, rpc
+from .mail_message import _message_types
 
 CHATTER_MODELS = (
     "res.partner",
@@ -51,206 +51,6 @@ class UnmarshallableRecordset:
         obj = klass()
         obj.ids = list(ids)
         return obj
-
-
-class MailMessageSubtype(BaseModel):
-    _name = "mail.message.subtype"
-    _description = "Message subtypes"
-    _order = "sequence, id"
-
-    name = F.Char("Message Type", required=True, translate=True)
-    description = F.Text("Description", translate=True)
-    sequence = F.Integer("Sequence", default=1)
-    internal = F.Boolean("Internal Only")
-    default = F.Boolean("Default", default=True)
-    hidden = F.Boolean("Hidden")
-    res_model = F.Char("Model")
-
-
-def _message_types(model: BaseModel) -> list[tuple[str, str]]:
-    types = [
-        ("email", "Incoming Email"),
-        ("comment", "Comment"),
-        ("email_outgoing", "Outgoing Email"),
-        ("notification", "System notification"),
-        ("auto_comment", "Automated Targeted Notification"),
-        ("user_notification", "User Specific Notification"),
-    ]
-    return types
-
-
-class MailMessage(BaseModel):
-    _name = "mail.message"
-    _description = "Message"
-    _order = "id desc"
-    _rec_name = "record_name"
-
-    subject = F.Char("Subject")
-    date = F.Datetime("Date", default=lambda self: self.env.now_string())
-    body = F.Html("Contents", default="")
-    preview = F.Char("Preview", compute="_compute_preview")
-    model = F.Char("Related Document Model")
-    res_id = F.Integer("Related Document ID")
-    record_name = F.Char("Message Record Name")
-    message_type = F.SelectionField(_message_types, "Type", required=True, default="comment")
-    subtype_id = F.Many2one("mail.message.subtype", "Subtype", ondelete="set null", index=True)
-    author_id = F.Many2one("res.partner", "Author", index=True, ondelete="set null")
-    email_from = F.Char("From")
-    partner_ids = F.Many2many("res.partner", "mail_message_res_partner_rel", string="Recipients")
-    is_internal = F.Boolean("Employee Only")
-    mail_activity_type_id = F.Many2one("mail.activity.type", "Mail Activity Type")
-    message_id = F.Char("Message-Id", copy=False)
-    reply_to = F.Char("Reply-To")
-
-    def _compute_preview(self) -> dict[int, Any]:
-        import re
-
-        rows = self._read_rows(["body"], "_classic_write")
-        return {r["id"]: re.sub(r"<[^>]+>", "", r["body"] or "")[:190] for r in rows}
-
-
-class MailFollowers(BaseModel):
-    _name = "mail.followers"
-    _description = "Document Followers"
-    _log_access = False
-    _rec_name = "partner_id"
-
-    res_model = F.Char("Related Document Model Name", required=True, index=True)
-    res_id = F.Integer("Related Document ID", index=True)
-    partner_id = F.Many2one(
-        "res.partner", "Related Partner", index=True, ondelete="cascade", required=True
-    )
-
-
-class MailActivityType(BaseModel):
-    _name = "mail.activity.type"
-    _description = "Activity Type"
-    _order = "sequence, id"
-
-    name = F.Char("Name", required=True, translate=True)
-    summary = F.Char("Default Summary", translate=True)
-    sequence = F.Integer("Sequence", default=10)
-    active = F.Boolean("Active", default=True)
-    delay_count = F.Integer("Schedule")
-    delay_unit = F.SelectionField(
-        [("days", "days"), ("weeks", "weeks"), ("months", "months")],
-        "Delay units",
-        default="days",
-        required=True,
-    )
-    category = F.SelectionField(
-        [
-            ("default", "None"),
-            ("upload_file", "Upload Document"),
-            ("phonecall", "Phonecall"),
-            ("meeting", "Meeting"),
-        ],
-        "Action",
-        default="default",
-    )
-    res_model = F.Char("Model")
-    default_user_id = F.Many2one("res.users", "Default User")
-    default_note = F.Html("Default Note")
-
-
-class MailActivity(BaseModel):
-    _name = "mail.activity"
-    _description = "Activity"
-    _order = "date_deadline ASC, id ASC"
-    _rec_name = "summary"
-
-    res_model_id = F.Many2one(
-        "ir.model", "Document Model", index=True, ondelete="cascade", required=True
-    )
-    res_model = F.Char(
-        "Related Document Model",
-        index=True,
-        compute="_compute_res_model",
-        store=True,
-        depends=("res_model_id",),
-    )
-    res_id = F.Integer("Related Document ID", index=True)
-    res_name = F.Char("Document Name", compute="_compute_res_name")
-    activity_type_id = F.Many2one("mail.activity.type", "Activity Type", ondelete="restrict")
-    activity_category = F.SelectionField(
-        [
-            ("default", "None"),
-            ("upload_file", "Upload Document"),
-            ("phonecall", "Phonecall"),
-            ("meeting", "Meeting"),
-        ],
-        "Action",
-        related="activity_type_id.category",
-    )
-    summary = F.Char("Summary")
-    note = F.Html("Note")
-    date_deadline = F.Date(
-        "Due Date", index=True, required=True, default=lambda self: self.env.now_string()[:10]
-    )
-    date_done = F.Date("Done Date", readonly=True)
-    automated = F.Boolean("Automated activity", readonly=True)
-    user_id = F.Many2one("res.users", "Assigned to", default=lambda self: self.env.uid, index=True)
-    state = F.SelectionField(
-        [("overdue", "Overdue"), ("today", "Today"), ("planned", "Planned"), ("done", "Done")],
-        "State",
-        compute="_compute_state",
-    )
-
-    def _compute_res_model(self) -> dict[int, Any]:
-        out = {}
-        for row in self._read_rows(["res_model_id"], "_classic_write"):
-            model = self._sql('SELECT model FROM "ir_model" WHERE id = ?', (row["res_model_id"],))
-            out[row["id"]] = model[0][0] if model else False
-        return out
-
-    def _compute_res_name(self) -> dict[int, Any]:
-        out = {}
-        for row in self._read_rows(["res_model", "res_id"], "_classic_write"):
-            name = False
-            if row["res_model"] in self.env and row["res_id"]:
-                target = self.env[row["res_model"]].sudo().browse(row["res_id"])
-                name = target._display_names().get(row["res_id"], False)
-            out[row["id"]] = name
-        return out
-
-    def _compute_state(self) -> dict[int, Any]:
-        today = self.env.now_string()[:10]
-        out = {}
-        for row in self._read_rows(["date_deadline", "date_done"], "_classic_write"):
-            deadline = row["date_deadline"]
-            if row["date_done"]:
-                out[row["id"]] = "done"
-            elif not deadline:
-                out[row["id"]] = False
-            elif deadline < today:
-                out[row["id"]] = "overdue"
-            elif deadline == today:
-                out[row["id"]] = "today"
-            else:
-                out[row["id"]] = "planned"
-        return out
-
-    @rpc
-    def action_done(self) -> Any:
-        return self.action_feedback()
-
-    @rpc
-    def action_feedback(self, feedback: str = "", attachment_ids: Any = None) -> Any:
-        messages = []
-        for row in self._read_rows(
-            ["res_model", "res_id", "summary", "activity_type_id", "note"], "_classic_write"
-        ):
-            record = self.env[row["res_model"]].browse(row["res_id"])
-            body = f"<p>{row['summary'] or ''}</p>{feedback or ''}"
-            message = record._message_post(
-                body=body,
-                message_type="notification",
-                subtype_xmlid="mail.mt_activities",
-                mail_activity_type_id=row["activity_type_id"],
-            )
-            messages.append(message.id)
-        self.unlink()
-        return messages[0] if messages else False
 
 
 class MailThread(BaseModel):
@@ -560,11 +360,4 @@ def _chatter_extension(model_name: str) -> type[BaseModel]:
     return type(name, (MailThread,), {"_inherit": model_name, "__module__": __name__})
 
 
-MODELS: list[type[BaseModel]] = [
-    MailMessageSubtype,
-    MailMessage,
-    MailFollowers,
-    MailActivityType,
-    MailActivity,
-    *(_chatter_extension(name) for name in CHATTER_MODELS),
-]
+MODELS: list[type[BaseModel]] = [_chatter_extension(name) for name in CHATTER_MODELS]
