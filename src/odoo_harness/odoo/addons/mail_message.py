@@ -69,6 +69,14 @@ class MailFollowers(BaseModel):
     _description = "Document Followers"
     _log_access = False
     _rec_name = "partner_id"
+    # Odoo's unique constraint; its index is also what finds a record's followers
+    _sql_constraints = [
+        (
+            "mail_followers_res_partner_res_model_id_uniq",
+            'UNIQUE ("res_model", "res_id", "partner_id")',
+            "Error, a partner cannot follow twice the same object.",
+        ),
+    ]
 
     res_model = F.Char("Related Document Model Name", required=True, index=True)
     res_id = F.Integer("Related Document ID", index=True)

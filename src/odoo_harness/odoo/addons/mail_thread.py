@@ -12,7 +12,7 @@ from typing import Any
 
 from ..exceptions import UserError
 from ..orm import fields as F
-from ..orm.models import BaseModel, rpc
+from ..orm.models import BaseModel, chunks, rpc
 from .mail_message import _message_types
 
 CHATTER_MODELS = (
@@ -171,17 +171,27 @@ class MailThread(BaseModel):
         return records  # type: ignore[no-any-return]
 
     def _message_subscribe(self, partner_ids: list[int]) -> None:
-        followers = self.env["mail.followers"].sudo()
-        for rid in self._ids:
-            for partner in partner_ids:
-                if not self._sql(
-                    'SELECT 1 FROM "mail_followers" WHERE res_model = ? AND res_id = ? AND '
-                    "partner_id = ?",
-                    (self._name, rid, partner),
-                ):
-                    followers.create(
-                        {"res_model": self._name, "res_id": rid, "partner_id": partner}
-                    )
+        """Add followers in one query and one create, whatever the number of records."""
+        if not self._ids or not partner_ids:
+            return
+        existing: set[tuple[int, int]] = set()
+        for chunk in chunks(list(self._ids)):
+            marks = ",".join("?" * len(chunk))
+            existing.update(
+                self._sql(
+                    f'SELECT res_id, partner_id FROM "mail_followers" WHERE res_model = ? '
+                    f"AND res_id IN ({marks})",
+                    [self._name, *chunk],
+                )
+            )
+        missing = [
+            {"res_model": self._name, "res_id": rid, "partner_id": partner}
+            for rid in dict.fromkeys(self._ids)
+            for partner in dict.fromkeys(partner_ids)
+            if (rid, partner) not in existing
+        ]
+        if missing:
+            self.env["mail.followers"].sudo().create(missing)
 
     @rpc
     def message_subscribe(
