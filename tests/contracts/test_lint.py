@@ -167,3 +167,46 @@ def test_json_contracts_get_lines_too(tmp_path: Path) -> None:
         "c.openapi.json",
     )
     assert _where(lint(path))["/paths/~1a/get"][0] == 3
+
+
+def _with_rejections(tmp_path: Path, value: str) -> Path:
+    return _write(
+        tmp_path,
+        _minimal(
+            "  /a:\n    post:\n      operationId: makeA\n"
+            f"      x-schema-valid-rejections: {value}\n"
+            "      responses:\n        '204': {description: done}\n"
+            "        '4XX':\n          description: refused\n"
+            "          content: {application/json: {schema: {type: string}}}\n"
+            "        '500':\n          description: broken\n"
+            "          content: {application/json: {schema: {type: string}}}\n"
+        ),
+    )
+
+
+def test_schema_valid_rejections_list_documented_statuses(tmp_path: Path) -> None:
+    assert lint(_with_rejections(tmp_path, "[400, '422', 500]")) == []
+
+
+@pytest.mark.parametrize(
+    ("value", "where", "reason"),
+    [
+        ("422", "", "must be a non-empty list of status codes"),
+        ("[]", "", "must be a non-empty list of status codes"),
+        ("[bad]", "/0", "'bad' is not a status code"),
+        ("[true]", "/0", "True is not a status code"),
+        ("[4220]", "/0", "4220 is not a status code"),
+        ("[422, 422]", "/1", "lists 422 twice"),
+        (
+            "[409, 503]",
+            "/1",
+            "POST /a lists 503 in x-schema-valid-rejections but does not document",
+        ),
+    ],
+)
+def test_schema_valid_rejections_shape(tmp_path: Path, value: str, where: str, reason: str) -> None:
+    found = _where(lint(_with_rejections(tmp_path, value)))
+    ptr = "/paths/~1a/post/x-schema-valid-rejections" + where
+    assert list(found) == [ptr], found
+    assert found[ptr][0] == 7
+    assert reason in found[ptr][1]

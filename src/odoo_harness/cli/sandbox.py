@@ -1,10 +1,14 @@
-"""``odoo-harness sandbox up``: start the embedded Odoo for manual exploration."""
+"""``odoo-harness sandbox up``: start the embedded Odoo, and the provider mocks beside it
+(carrier, shop, CRM; see docs/provider-mocks.md), for manual exploration."""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +17,9 @@ from ..odoo.catalogue import parse_spec, seed_catalogue
 from ..odoo.http.server import SandboxServer
 from ..odoo.profiles import DEFAULT_VERSION, PROFILES
 from ..odoo.sandbox import Sandbox
+from ..serving import LoopbackServer
+
+MOCKS = ("carrier", "shop", "crm")  # in port order: --mock-port-base N gives N, N+1, N+2
 
 
 def add_parser(commands: Any) -> None:
@@ -51,6 +58,20 @@ def add_parser(commands: Any) -> None:
         "--reset", action="store_true", help="with --data-dir: start again from a fresh database"
     )
     up.add_argument(
+        "--mock-port-base",
+        type=int,
+        default=0,
+        metavar="N",
+        help="serve the carrier, shop and CRM mocks on ports N, N+1, N+2 of 127.0.0.1 "
+        "(default 0: any free ports)",
+    )
+    up.add_argument(
+        "--no-mocks",
+        dest="mocks",
+        action="store_false",
+        help="serve Odoo only, without the provider mocks",
+    )
+    up.add_argument(
         "--for",
         dest="seconds",
         type=float,
@@ -75,6 +96,94 @@ def describe(server: SandboxServer) -> str:
     lines.append(f"  control API  {server.url}/_control/ (faults, clock, journal, reset)")
     lines.append("These throwaway credentials exist only in this sandbox.")
     return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class RunningMock:
+    """One provider mock served beside the sandbox: what ``describe_mock`` prints."""
+
+    title: str
+    server: LoopbackServer
+    api_path: str  # appended to the server's URL: where the contract's paths start
+    credentials: tuple[str, ...]  # lines, throwaway sandbox credentials
+
+    @property
+    def api_url(self) -> str:
+        return self.server.url + self.api_path
+
+
+def describe_mock(mock: RunningMock) -> str:
+    lines = [f"{mock.title} at {mock.api_url}"]
+    lines += [f"  {line}" for line in mock.credentials]
+    lines.append(
+        f"  control API  {mock.server.url}/_control/ (faults, clock, journal, reset, seed)"
+    )
+    return "\n".join(lines)
+
+
+def _mock_ports(base: int) -> list[int]:
+    if base == 0:
+        return [0] * len(MOCKS)
+    if not 1 <= base <= 65535 - len(MOCKS) + 1:
+        raise ConfigError(f"--mock-port-base must be 0 or 1..{65535 - len(MOCKS) + 1} (got {base})")
+    return [base + i for i in range(len(MOCKS))]
+
+
+@contextlib.contextmanager
+def serve_mocks(port_base: int) -> Iterator[list[RunningMock]]:
+    """The carrier, shop and CRM mocks on 127.0.0.1, each from its documented constructor,
+    delivering webhooks on a background thread; stopped on exit."""
+    from ..providers.carrier import DEFAULT_ACCOUNTS, CarrierMock
+    from ..providers.crm import CrmMock
+    from ..providers.shop import CLIENT_SECRET, TEST_TOKEN, ShopMock
+
+    carrier_port, shop_port, crm_port = _mock_ports(port_base)
+    with contextlib.ExitStack() as stack:
+        carrier = CarrierMock(seed=7)
+        account = next(a for a in DEFAULT_ACCOUNTS if a.mode == "test")
+        carrier_server = stack.enter_context(carrier.serve(carrier_port))
+        shop = ShopMock(seed=7)
+        shop_server = stack.enter_context(shop.server(shop_port))
+        shop.webhooks.start()
+        stack.callback(shop.webhooks.stop)
+        crm = CrmMock(seed=0)
+        crm_server = stack.enter_context(crm.server(crm_port))
+        crm.webhooks.start()
+        stack.callback(crm.webhooks.stop)
+        creds = crm.credentials_summary()
+        sandbox_token = next(t for t, p in creds["private_app_tokens"].items() if p == "sandbox")
+        yield [
+            RunningMock(
+                "Shipping carrier mock (ParcelHub)",
+                carrier_server,
+                "",
+                (
+                    f"API key      {account.api_key} (Authorization: Bearer <key>; sandbox)",
+                    f"OAuth client {account.client_id} / {account.client_secret} "
+                    "(POST /oauth/token)",
+                ),
+            ),
+            RunningMock(
+                "eCommerce shop mock (Shopify Admin REST 2024-07)",
+                shop_server,
+                "/admin/api/2024-07",
+                (
+                    f"token        {TEST_TOKEN} (X-Shopify-Access-Token; development store)",
+                    f"app secret   {CLIENT_SECRET} (signs webhooks: X-Shopify-Hmac-Sha256)",
+                ),
+            ),
+            RunningMock(
+                "CRM mock (HubSpot v3)",
+                crm_server,
+                "",
+                (
+                    f"token        {sandbox_token} (Authorization: Bearer <token>; sandbox "
+                    f"portal {creds['portals'].get('sandbox', '')})",
+                    f"OAuth app    {creds['app_id']}: client {creds['client_id']} / "
+                    f"{creds['client_secret']}; developer API key {creds['developer_api_key']}",
+                ),
+            ),
+        ]
 
 
 def make_sandbox(args: argparse.Namespace) -> Sandbox:
@@ -106,9 +215,18 @@ def sandbox_up(args: argparse.Namespace) -> int:
         raise ConfigError(
             "--reset only applies with --data-dir (an in-memory sandbox is always fresh)"
         )
+    _mock_ports(args.mock_port_base)  # a bad --mock-port-base is refused before anything starts
     server = SandboxServer(sandbox=make_sandbox(args), port=args.port)
-    with server:
+    with server, contextlib.ExitStack() as stack:
+        mocks = stack.enter_context(serve_mocks(args.mock_port_base)) if args.mocks else []
         print(describe(server), flush=True)
+        for mock in mocks:
+            print(describe_mock(mock), flush=True)
+        if mocks:
+            print(
+                "The mocks' credentials are throwaway sandbox ones (docs/provider-mocks.md).",
+                flush=True,
+            )
         print("Press Ctrl-C to stop.", flush=True)
         stop = threading.Event()
         deadline = None if args.seconds is None else time.monotonic() + args.seconds

@@ -5,7 +5,9 @@
 - every object schema reachable from a response says ``additionalProperties`` (or
   ``unevaluatedProperties``) explicitly: closed where the real API is closed;
 - ``x-slo`` is ``{p50_ms?, p95_ms?, p99_ms?, error_rate?}`` with numbers;
-- ``operationId`` is unique.
+- ``operationId`` is unique;
+- ``x-schema-valid-rejections`` (on an operation) is a list of distinct status codes the
+  operation documents: the answers a schema-valid request may get from a documented rule.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from ._openapi import OperationRef, deref, iter_operations
 Problem = tuple[str, str]
 BODYLESS = frozenset({"204", "304"})
 SLO_KEYS = ("p50_ms", "p95_ms", "p99_ms", "error_rate")
+REJECTIONS = "x-schema-valid-rejections"
 _NOT_SCHEMA = frozenset({"example", "examples", "default", "enum", "const"})
 
 
@@ -26,6 +29,8 @@ def check_rules(data: Any) -> Iterator[Problem]:
     yield from _operation_ids(data)
     for op in iter_operations(data):
         yield from _responses(data, op)
+        if REJECTIONS in op.operation:
+            yield from _rejections(op)
     yield from _closed_objects(data)
     yield from _slos(data, "")
 
@@ -192,6 +197,46 @@ def _slo_order(slo: dict[str, Any], ptr: str) -> Iterator[Problem]:
     for (low_key, low), (high_key, high) in zip(numbers, numbers[1:], strict=False):
         if low > high:
             yield f"{ptr}/{high_key}", f"x-slo {high_key} ({high}) is below {low_key} ({low})"
+
+
+# -- x-schema-valid-rejections -----------------------------------------------------------
+def schema_valid_rejections(data: Any) -> Iterator[tuple[OperationRef, list[int]]]:
+    """Each operation with a well-formed ``x-schema-valid-rejections``, and its statuses."""
+    for op in iter_operations(data):
+        if REJECTIONS in op.operation and not any(_rejections(op)):
+            yield op, [int(status) for status in op.operation[REJECTIONS]]
+
+
+def _rejections(op: OperationRef) -> Iterator[Problem]:
+    value, ptr = op.operation[REJECTIONS], f"{op.pointer}/{REJECTIONS}"
+    shape = f"{REJECTIONS} must be a non-empty list of status codes (e.g. [400, 422])"
+    if not isinstance(value, list) or not value:
+        yield ptr, f"{shape}; got {value!r}"
+        return
+    responses = op.operation.get("responses")
+    documented = {str(k).upper() for k in responses} if isinstance(responses, dict) else set()
+    seen: set[int] = set()
+    for i, status in enumerate(value):
+        code = _status(status)
+        if code is None:
+            yield f"{ptr}/{i}", f"{shape}; {status!r} is not a status code (100-599)"
+        elif code in seen:
+            yield f"{ptr}/{i}", f"{REJECTIONS} lists {code} twice"
+        elif str(code) not in documented and f"{str(code)[0]}XX" not in documented:
+            yield (
+                f"{ptr}/{i}",
+                f"{op.label} lists {code} in {REJECTIONS} but does not document a {code} response",
+            )
+        if code is not None:
+            seen.add(code)
+
+
+def _status(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and len(value) == 3 and value.isdigit():
+        value = int(value)
+    return value if isinstance(value, int) and 100 <= value <= 599 else None
 
 
 # -- operationId --------------------------------------------------------------------------

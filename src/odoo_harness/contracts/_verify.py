@@ -3,7 +3,9 @@
 We run ``st run`` in a child process (all default checks; examples, coverage, fuzzing and,
 when the contract has links, stateful phases), relay its progress, and write its JUnit XML
 and self-contained HTML report. Header values (often secrets) reach the child through its
-environment, never its argv, and are masked in everything printed or written.
+environment, never its argv, and are masked in everything printed or written. An
+operation's ``x-schema-valid-rejections`` statuses are added, for that operation only, to
+what ``positive_data_acceptance`` accepts.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -24,6 +26,7 @@ from xml.etree import ElementTree
 
 from ..errors import ConfigError
 from ._contract import Contract
+from ._rules import schema_valid_rejections
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INTERNAL, EXIT_USAGE, EXIT_EMPTY = 0, 1, 2, 3, 4, 5
 PHASES = "examples,coverage,fuzzing,stateful"
@@ -92,7 +95,7 @@ def verify(options: VerifyOptions, echo: Callable[[str], None] = print) -> int:
         f"against {public_url(options.base_url)}"
     )
     with tempfile.TemporaryDirectory(prefix="odoo-harness-verify-") as tmp:
-        config, env = _config(Path(tmp), options.headers)
+        config, env = _config(Path(tmp), options.headers, _rejections(contract))
         html_dir = Path(tmp) / "html"
         options.junit_path.parent.mkdir(parents=True, exist_ok=True)
         command = _command(options, config, html_dir)
@@ -120,9 +123,19 @@ def _check_reachable(base_url: str) -> None:
         raise ConfigError(f"cannot reach {public_url(base_url)}: {reason}") from None
 
 
-def _config(tmp: Path, headers: Sequence[tuple[str, str]]) -> tuple[Path, dict[str, str]]:
+def _rejections(contract: Contract) -> dict[str, list[int]]:
+    """Operation label (``POST /path/{id}``) -> its ``x-schema-valid-rejections``."""
+    return {op.label: statuses for op, statuses in schema_valid_rejections(contract.data)}
+
+
+def _config(
+    tmp: Path,
+    headers: Sequence[tuple[str, str]],
+    rejections: Mapping[str, Sequence[int]] | None = None,
+) -> tuple[Path, dict[str, str]]:
     """A schemathesis.toml naming each header value by an environment variable, and the
-    child's environment holding them."""
+    child's environment holding them; one ``[[operations]]`` entry per operation with
+    ``x-schema-valid-rejections``, widening its ``positive_data_acceptance``."""
     env = dict(os.environ)
     lines = ["[headers]"]
     for i, (name, value) in enumerate(headers):
@@ -132,6 +145,15 @@ def _config(tmp: Path, headers: Sequence[tuple[str, str]]) -> tuple[Path, dict[s
     lines += ["", "[output.sanitization]", f"keys-to-sanitize = {json.dumps(keys)}"]
     # Leave the user's working directory clean: no .schemathesis/ nor .hypothesis/ there.
     lines += ["", "[cache]", "enabled = false"]
+    accepted = _default_accepted_statuses()
+    for label, statuses in (rejections or {}).items():
+        expected = [*accepted, *(str(s) for s in statuses if str(s) not in accepted)]
+        lines += [
+            "",
+            "[[operations]]",
+            f"include-name = {json.dumps(label)}",
+            f"checks.positive_data_acceptance.expected-statuses = {json.dumps(expected)}",
+        ]
     env["HYPOTHESIS_STORAGE_DIRECTORY"] = str(tmp / "hypothesis")
     path = tmp / "schemathesis.toml"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -144,6 +166,15 @@ def _default_sanitized_keys() -> list[str]:
     except ImportError:  # a later schemathesis moved it: its markers still apply
         return ["authorization", "cookie", "set-cookie", "x-api-key", "token", "secret"]
     return list(DEFAULT_KEYS_TO_SANITIZE)
+
+
+def _default_accepted_statuses() -> list[str]:
+    """What ``positive_data_acceptance`` accepts unless told otherwise."""
+    try:
+        from schemathesis.config._checks import POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES
+    except ImportError:  # a later schemathesis moved it (its 4.x default)
+        return ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
+    return list(POSITIVE_DATA_ACCEPTANCE_EXPECTED_STATUSES)
 
 
 def _command(options: VerifyOptions, config: Path, html_dir: Path) -> list[str]:

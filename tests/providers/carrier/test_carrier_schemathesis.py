@@ -6,9 +6,10 @@ webhook create -> get / delete). It must find nothing.
 Limits are raised so the fuzzer explores behaviour rather than the 429 path (the
 behaviour tests cover it); example counts are bounded to keep the run short.
 
-One tuning, stated in the contract: a well-formed request may be refused with 422 by a
-business rule (a parcel over 31.5 kg, a rate of another shipment, a reused idempotency
-key), so ``positive_data_acceptance`` also accepts 422 on the operations that document one.
+One tuning, stated in the contract: a well-formed request may be refused by a business
+rule (a rate of another shipment, an expired rate, a reused idempotency key: 422), so
+``positive_data_acceptance`` also accepts, per operation, the statuses the contract lists
+in ``x-schema-valid-rejections``.
 """
 
 from __future__ import annotations
@@ -23,13 +24,19 @@ import schemathesis
 from schemathesis.config import SchemathesisConfig
 
 from odoo_harness.clock import Clock
+from odoo_harness.contracts import Contract
+from odoo_harness.contracts._rules import schema_valid_rejections
 from odoo_harness.providers.carrier import DEFAULT_ACCOUNTS, CarrierMock, Limit, Settings
 
 CONTRACT = Path(__file__).parents[3] / "contracts" / "providers" / "carrier.openapi.yaml"
 pytestmark = pytest.mark.wire
 SANDBOX = DEFAULT_ACCOUNTS[0]
 UNLIMITED = Limit(10**9, 1.0)
-BUSINESS_422 = ["buyShipment"]
+ACCEPTED = ["2xx", "401", "402", "404", "409", "429"]
+REJECTIONS = {
+    op.operation["operationId"]: statuses
+    for op, statuses in schema_valid_rejections(Contract.load(CONTRACT).data)
+}
 
 
 def _config(max_examples: int) -> SchemathesisConfig:
@@ -51,19 +58,24 @@ def _config(max_examples: int) -> SchemathesisConfig:
             },
             "operations": [
                 {
-                    "include-operation-id": BUSINESS_422,
+                    "include-operation-id": [operation_id],
                     "checks": {
                         "positive_data_acceptance": {
-                            "expected-statuses": ["2xx", "401", "402", "404", "409", "422", "429"]
+                            "expected-statuses": [*ACCEPTED, *map(str, statuses)]
                         }
                     },
                 }
+                for operation_id, statuses in REJECTIONS.items()
             ],
         }
     )
 
 
 schema = schemathesis.openapi.from_path(CONTRACT, config=_config(25))
+
+
+def test_the_contract_names_the_rule_rejections() -> None:
+    assert REJECTIONS == {"buyShipment": [422]}
 
 
 @pytest.fixture(scope="module")
