@@ -24,7 +24,7 @@ def run_cli(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]
 
 
 def test_run_self_check_passes_over_the_network() -> None:
-    result = run_cli("run")
+    result = run_cli("run", "--self-check")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "ok   login as admin" in result.stdout
     assert "ok   read it back" in result.stdout

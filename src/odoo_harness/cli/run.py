@@ -1,37 +1,84 @@
-"""``odoo-harness run``: the main job.
-
-Until the scenario runner lands it starts the embedded sandbox and runs a built-in
-self-check against it over the network (version, login, create/search/read/write a
-partner), printing each step.
+"""``odoo-harness run``: the main job. Runs the business-flow scenarios (default
+``scenarios/``) through pytest and the scenario plugin, one line per scenario, writes the
+reports and exits as pytest does. ``--self-check`` instead starts the embedded sandbox and
+checks it over the network (version, login, create/search/read/write a partner).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 import xmlrpc.client
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from ..odoo.http.server import SandboxServer
 from ..odoo.profiles import DEFAULT_VERSION, PROFILES
 
+PLUGIN = "odoo_harness.scenarios.plugin"
+
 
 def add_parser(commands: Any) -> None:
-    parser = commands.add_parser("run", help="start the embedded sandboxes and run the checks")
+    parser = commands.add_parser("run", help="run the business-flow scenarios, write reports")
+    parser.add_argument(
+        "paths", nargs="*", metavar="PATH", help="scenario files or folders (default scenarios/)"
+    )
+    parser.add_argument("-k", dest="keyword", metavar="EXPR", help="only scenarios matching EXPR")
+    parser.add_argument("-x", "--exitfirst", action="store_true", help="stop at the first failure")
+    parser.add_argument(
+        "--report", default="reports", metavar="DIR", help="where reports go (default reports/)"
+    )
+    parser.add_argument("--junitxml", metavar="FILE", help="also write JUnit XML to FILE")
+    parser.add_argument(
+        "--self-check",
+        action="store_true",
+        help="only start the embedded Odoo and check it over the network",
+    )
     parser.add_argument(
         "--odoo-version",
         default=DEFAULT_VERSION,
         choices=sorted(PROFILES),
-        help=f"Odoo version profile (default {DEFAULT_VERSION})",
+        help=f"Odoo version profile of the self-check (default {DEFAULT_VERSION})",
     )
     parser.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.self_check:
+        return run_self_check(args.odoo_version)
+    return run_scenarios(args)
+
+
+def run_scenarios(args: argparse.Namespace) -> int:
+    import pytest
+
+    from ..scenarios.progress import ScenarioProgress
+
+    paths = args.paths or ["scenarios"]
+    # pytest's terminal output is replaced by the one line per scenario of ScenarioProgress;
+    # the repository's addopts may hold terminal options, so they are reset here.
+    pytest_args = [*paths, "-p", "no:terminal", "-o", "addopts=", "--strict-markers"]
+    pytest_args += ["--odoo-harness-report", args.report]
+    if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
+        pytest_args += ["-p", PLUGIN]
+    if args.keyword:
+        pytest_args += ["-k", args.keyword]
+    if args.exitfirst:
+        pytest_args.append("-x")
+    if args.junitxml:
+        pytest_args.append(f"--junitxml={args.junitxml}")
+    progress = ScenarioProgress(print, Path(args.report))
+    code = int(pytest.main(pytest_args, plugins=[progress]))
+    sys.stdout.flush()
+    return code
+
+
+def run_self_check(version: str) -> int:
     started = time.monotonic()
-    with SandboxServer(version=args.odoo_version) as server:
+    with SandboxServer(version=version) as server:
         print(f"embedded Odoo {server.sandbox.profile.server_version} at {server.url}", flush=True)
         failures = self_check(server, print)
     elapsed = time.monotonic() - started

@@ -1,0 +1,179 @@
+"""Scenario files (``*.scenario.yaml``) as frozen values, checked at load time.
+
+``load_scenario(path)`` validates the file against ``scenario.schema.json`` and parses each
+``when`` step (words or the structured form) into a ``Step``; a mistake raises
+``SourceError`` naming the file, line and key, and what was expected.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import timedelta
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from ..yamlsource import Source, SourceError, load_yaml
+
+DEFAULT_ODOO_VERSION = "18.0"
+SUFFIX = ".scenario.yaml"
+UNITS = {"second": 1, "minute": 60, "hour": 3600}
+STEP_FORMS = (
+    "odoo creates <model> {values}",
+    "odoo updates <model> where {domain} set {values}",
+    "crm updates <contacts|companies> where {properties} set {properties}",
+    "crm sends webhooks",
+    "time passes <n> <seconds|minutes|hours>",
+    "engine runs due jobs",
+    "user retries failed records",
+)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One ``when`` event: ``action`` (``odoo.create``, ``crm.update``, ``time.pass``,
+    ``engine.run_due_jobs``, ``crm.send_webhooks``, ``user.retry_failed``) and its args."""
+
+    action: str
+    args: dict[str, Any]
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Scenario:
+    title: str
+    flow: str
+    path: Path
+    odoo_version: str = DEFAULT_ODOO_VERSION
+    given: dict[str, Any] = field(default_factory=dict)
+    faults: tuple[dict[str, Any], ...] = ()
+    when: tuple[Step, ...] = ()
+    then: dict[str, Any] = field(default_factory=dict)
+    markers: tuple[str, ...] = ()
+    lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, compare=False)
+
+    @property
+    def name(self) -> str:
+        """The test item's name: the file name without ``.scenario.yaml``."""
+        return self.path.name.removesuffix(SUFFIX)
+
+    def line(self, *keypath: str | int) -> int:
+        return Source(self.path, None, self.lines).line(keypath)
+
+
+@cache
+def schema() -> dict[str, Any]:
+    text = resources.files(__package__).joinpath("scenario.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    source = load_yaml(path)
+    data = source.data
+    if not isinstance(data, dict):
+        raise source.error((), "a scenario file is a mapping with scenario, flow, when, then")
+    _validate(source)
+    steps = tuple(_step(source, i, raw) for i, raw in enumerate(data["when"]))
+    return Scenario(
+        title=data["scenario"],
+        flow=data["flow"],
+        path=Path(path),
+        odoo_version=str(data.get("odoo_version", DEFAULT_ODOO_VERSION)),
+        given=data.get("given") or {},
+        faults=tuple(data.get("faults") or ()),
+        when=steps,
+        then=data.get("then") or {},
+        markers=tuple(data.get("markers") or ()),
+        lines=dict(source.lines),
+    )
+
+
+def _validate(source: Source) -> None:
+    validator = jsonschema.Draft202012Validator(schema())
+    error = jsonschema.exceptions.best_match(validator.iter_errors(source.data))
+    if error is None:
+        return
+    keypath = list(error.absolute_path)
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(allowed))
+        keypath.append(extra[0])
+        message = f"unknown key; expected one of: {', '.join(allowed)}"
+    elif error.validator == "required":
+        message = f"missing: {error.message.split(' is a required')[0]}"
+    elif keypath and keypath[0] == "when" and len(keypath) == 2:
+        message = "not a step; write one of: " + "; ".join(STEP_FORMS)
+    else:
+        message = error.message
+    raise source.error(keypath, message)
+
+
+_WORDS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(r"odoo creates (?P<model>[\w.]+) (?P<values>\{.*\})$"), "odoo.create"),
+    (
+        re.compile(
+            r"odoo updates (?P<model>[\w.]+) where (?P<where>\{.*\}) set (?P<values>\{.*\})$"
+        ),
+        "odoo.update",
+    ),
+    (
+        re.compile(
+            r"crm updates (?P<object>contacts|companies|deals) where (?P<where>\{.*\}) "
+            r"set (?P<properties>\{.*\})$"
+        ),
+        "crm.update",
+    ),
+    (re.compile(r"crm sends webhooks$"), "crm.send_webhooks"),
+    (re.compile(r"time passes (?P<n>\d+) (?P<unit>second|minute|hour)s?$"), "time.pass"),
+    (re.compile(r"engine runs due jobs$"), "engine.run_due_jobs"),
+    (re.compile(r"user retries failed records$"), "user.retry_failed"),
+]
+
+
+def _step(source: Source, index: int, raw: Any) -> Step:
+    line = source.line(("when", index))
+    if isinstance(raw, str):
+        return _words(source, index, raw.strip(), line)
+    [(system, spec)] = raw.items()
+    text = json.dumps(raw)
+    if system == "time_passes":
+        return _words(source, index, f"time passes {spec}", line)
+    if system == "engine":
+        return Step("engine.run_due_jobs", {}, text, line)
+    if system == "user":
+        return Step("user.retry_failed", {}, text, line)
+    if system == "crm" and "send_webhooks" in spec:
+        return Step("crm.send_webhooks", {}, text, line)
+    [(verb, args)] = spec.items() if len(spec) == 1 else [(None, None)]
+    if verb is None:
+        raise source.error(("when", index, system), "one action per step")
+    return Step(f"{system}.{verb}", dict(args), text, line)
+
+
+def _words(source: Source, index: int, text: str, line: int) -> Step:
+    for pattern, action in _WORDS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        args: dict[str, Any] = {}
+        for key, value in match.groupdict().items():
+            if value.startswith("{"):
+                try:
+                    value = yaml.safe_load(value)
+                except yaml.YAMLError:
+                    raise source.error(("when", index), f"{key}: not a valid mapping") from None
+            args[key] = value
+        if action == "time.pass":
+            args = {"delta": timedelta(seconds=int(args["n"]) * UNITS[args["unit"]])}
+        return Step(action, args, text, line)
+    raise source.error(("when", index), "not a step; write one of: " + "; ".join(STEP_FORMS))
+
+
+__all__ = ["DEFAULT_ODOO_VERSION", "Scenario", "SourceError", "Step", "load_scenario", "schema"]

@@ -1,0 +1,137 @@
+"""Run one scenario: fresh sandboxes, the system under test, the ``when`` steps in order,
+then every expectation and built-in check. The result keeps the steps, the journal (as
+JSON, secrets masked) and the failures, for the pytest item and the reports."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..errors import HarnessError
+from .checks import Failure, builtin_checks, expectations
+from .model import Scenario, Step
+from .sandboxes import Sandboxes
+from .sut import SystemUnderTest, system_under_test
+
+SutFactory = Callable[[str], SystemUnderTest]
+
+
+@dataclass(frozen=True)
+class StepResult:
+    text: str
+    line: int
+    at: str
+    ok: bool
+    detail: str = ""
+
+
+@dataclass
+class ScenarioResult:
+    scenario: Scenario
+    steps: list[StepResult] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    journal: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return not self.failures
+
+    def to_dict(self) -> dict[str, Any]:
+        s = self.scenario
+        return {
+            "name": s.name,
+            "title": s.title,
+            "flow": s.flow,
+            "path": str(s.path),
+            "odoo_version": s.odoo_version,
+            "outcome": "passed" if self.passed else "failed",
+            "seconds": round(self.seconds, 3),
+            "steps": [vars(step) for step in self.steps],
+            "failures": [f.to_dict() for f in self.failures],
+            "journal": self.journal,
+        }
+
+
+def run_scenario(scenario: Scenario, sut_factory: SutFactory = system_under_test) -> ScenarioResult:
+    result = ScenarioResult(scenario)
+    started = time.monotonic()
+    with Sandboxes(scenario) as sandboxes:
+        sut = sut_factory(scenario.flow)
+        try:
+            sut.start(sandboxes.systems)
+            sandboxes.load_given()
+            sandboxes.inject_faults()
+            for step in scenario.when:
+                outcome = _run_step(step, sandboxes, sut)
+                result.steps.append(outcome)
+                if not outcome.ok:
+                    result.failures.append(
+                        Failure("step", step.line, "the step runs", outcome.detail, step.text)
+                    )
+                    break
+            else:
+                result.failures += expectations(scenario, sandboxes, sut)
+            result.failures += builtin_checks(scenario, sandboxes)
+        finally:
+            sut.close()
+        result.journal = _masked(sandboxes)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _run_step(step: Step, sandboxes: Sandboxes, sut: SystemUnderTest) -> StepResult:
+    at = sandboxes.clock.now().isoformat()
+    sandboxes.journal.record("ScenarioStep", "scenario", {"step": step.text, "line": step.line})
+    try:
+        detail = _act(step, sandboxes, sut)
+    except (HarnessError, OSError, KeyError, ValueError) as exc:
+        return StepResult(step.text, step.line, at, False, f"{type(exc).__name__}: {exc}")
+    return StepResult(step.text, step.line, at, True, detail)
+
+
+def _act(step: Step, sandboxes: Sandboxes, sut: SystemUnderTest) -> str:
+    args = step.args
+    if step.action == "odoo.create":
+        record_id = sandboxes.odoo_user.create(args["model"], args["values"])
+        return f"{args['model']} {record_id} created"
+    if step.action == "odoo.update":
+        ids = sandboxes.odoo_user.search(args["model"], _domain(args["where"]))
+        sandboxes.odoo_user.write(args["model"], ids, args["values"])
+        return f"{args['model']} {ids} updated"
+    if step.action == "crm.update":
+        found = sandboxes.crm_user.search(args["object"], args["where"])
+        for record in found:
+            path = f"/crm/v3/objects/{args['object']}/{record['id']}"
+            sandboxes.crm_user.call("PATCH", path, json={"properties": args["properties"]})
+        return f"{len(found)} {args['object']} updated"
+    if step.action == "crm.send_webhooks":
+        return f"webhooks delivered: {sandboxes.deliver_crm_webhooks()}"
+    if step.action == "time.pass":
+        sut.advance_clock(args["delta"])
+        return f"now {sandboxes.clock.now().isoformat()}"
+    if step.action == "engine.run_due_jobs":
+        return json.dumps(sut.run_due_jobs())
+    if step.action == "user.retry_failed":
+        records = sut.failed_records()
+        for record in records:
+            sut.retry(record["id"])
+        return f"{len(records)} failed records retried"
+    raise ValueError(f"unknown step action {step.action}")
+
+
+def _domain(where: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    return [(key, "=", value) for key, value in where.items()]
+
+
+def _masked(sandboxes: Sandboxes) -> list[dict[str, Any]]:
+    text = json.dumps([e.to_dict() for e in sandboxes.journal], default=str)
+    for secret in sandboxes.systems.known_secrets:
+        text = text.replace(secret, "***")
+    return list(json.loads(text))
+
+
+__all__ = ["ScenarioResult", "StepResult", "run_scenario"]
