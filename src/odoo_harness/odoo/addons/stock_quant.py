@@ -192,7 +192,9 @@ class StockQuant(BaseModel):
         quant = self._gather(product_id, location_id)
         if quant:
             self._sql(
-                'UPDATE "stock_quant" SET quantity = quantity + ? WHERE id = ?', (qty, quant.id)
+                'UPDATE "stock_quant" SET quantity = quantity + ?, write_date = ?, write_uid = ? '
+                "WHERE id = ?",
+                (qty, self.env.now_string(), self.env.uid, quant.id),
             )
         else:
             BaseModel.create(
@@ -221,8 +223,9 @@ class StockQuant(BaseModel):
                 continue
             part = min(free, need - taken)
             self._sql(
-                'UPDATE "stock_quant" SET reserved_quantity = reserved_quantity + ? WHERE id = ?',
-                (part, qid),
+                'UPDATE "stock_quant" SET reserved_quantity = reserved_quantity + ?, '
+                "write_date = ?, write_uid = ? WHERE id = ?",
+                (part, self.env.now_string(), self.env.uid, qid),
             )
             taken += part
         return taken
@@ -241,8 +244,9 @@ class StockQuant(BaseModel):
                 break
             part = min(reserved, left)
             self._sql(
-                'UPDATE "stock_quant" SET reserved_quantity = reserved_quantity - ? WHERE id = ?',
-                (part, qid),
+                'UPDATE "stock_quant" SET reserved_quantity = reserved_quantity - ?, '
+                "write_date = ?, write_uid = ? WHERE id = ?",
+                (part, self.env.now_string(), self.env.uid, qid),
             )
             left -= part
 

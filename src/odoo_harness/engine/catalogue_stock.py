@@ -1,0 +1,339 @@
+"""The ``catalogue_stock`` flow: products, variants and stock per location go from Odoo to
+the shop, only what changed since the last run (plan ``contracts/flows/catalogue_stock.yaml``,
+ownership ``contracts/ownership/products.yaml``: Odoo owns SKU, name, price, stock).
+
+``StockPoller`` reads the ``stock.quant`` (at the mapped locations) and ``product.product``
+records whose ``write_date`` is at or after the watermark, and enqueues one ``push`` job per
+``batch_size`` products with the new watermark, in one store transaction (the outbox: a
+crash in between loses nothing). A job's identity key is a digest of its products and
+their change times, so re-reading the watermark's own second enqueues nothing new.
+
+A ``push`` job: read the products and their quants (two Odoo calls), match each product's
+``default_code`` to a shop variant's ``sku`` (an index of the shop's variants kept in the
+store, refreshed from ``GET /products.json`` when a SKU is missing), and send the
+available quantity (on hand minus reserved, never below 0) per mapped location with the
+absolute ``inventory_levels/set``, never ``adjust``: a retried ``set`` cannot move stock
+twice. What was last sent per (item, location) is remembered (table ``shop_stock_sent``),
+so an unchanged level is not sent again. Prices (``lst_price``) are sent with
+``PUT /variants`` when they differ from the shop's. A level the shop refuses (an
+untracked item, a location where it is not stocked) does not stop the others; the job then
+fails with the plan's notice on the product.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from ..journal import Journal
+from .errors import PermanentError
+from .jobs import Job, JobStore
+from .odoo_adapter import OdooAdapter
+from .shop_adapter import ShopAdapter
+from .worker import JobContext
+
+FLOW = "catalogue_stock"
+SYSTEM = "engine"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS shop_variants (
+    sku TEXT PRIMARY KEY,
+    variant_id INTEGER NOT NULL,
+    inventory_item_id INTEGER NOT NULL,
+    price TEXT
+);
+CREATE TABLE IF NOT EXISTS shop_stock_sent (
+    inventory_item_id INTEGER NOT NULL,
+    location_id INTEGER NOT NULL,
+    available INTEGER NOT NULL,
+    sent_at TEXT NOT NULL,
+    PRIMARY KEY (inventory_item_id, location_id)
+);
+"""
+
+
+@dataclass
+class StockPollReport:
+    seen: int = 0
+    products: int = 0
+    enqueued: int = 0
+    watermark: str | None = None
+
+
+class StockPoller:
+    """Changes in Odoo since the watermark -> ``push`` jobs of ``batch_size`` products.
+
+    ``locations`` maps Odoo ``stock.location`` ids to shop location ids (quants exactly at
+    those locations are counted)."""
+
+    def __init__(
+        self,
+        odoo: OdooAdapter,
+        store: JobStore,
+        locations: Mapping[int, int],
+        *,
+        batch_size: int = 250,
+        page: int = 20000,
+        name: str = "catalogue_stock:write_date",
+    ) -> None:
+        self.odoo = odoo
+        self.store = store
+        self.locations = dict(locations)
+        self.batch_size = batch_size
+        self.page = page
+        self.name = name
+
+    def poll(self) -> StockPollReport:
+        watermark = self.store.watermark(self.name)
+        since = [("write_date", ">=", watermark)] if watermark else []
+        already = set(json.loads(self.store.watermark(self.name + ":seen") or "[]"))
+        changed: dict[int, str] = {}
+        stamps: dict[str, str] = {}
+        seen = 0
+        for model, domain, product_field in (
+            ("stock.quant", [("location_id", "in", list(self.locations))], "product_id"),
+            ("product.product", [("default_code", "!=", False)], "id"),
+        ):
+            for row in self._read(model, domain + since, product_field):
+                seen += 1
+                record = f"{model}:{row['id']}"
+                stamps[record] = str(row["write_date"])
+                if stamps[record] == watermark and record in already:
+                    continue  # read again for the watermark's own second: already queued
+                pid = row[product_field]
+                pid = int(pid[0] if isinstance(pid, list) else pid)
+                stamp = str(row["write_date"])
+                changed[pid] = max(changed.get(pid, ""), stamp)
+        report = StockPollReport(seen=seen, products=len(changed), watermark=watermark)
+        if not changed:
+            return report
+        ids = sorted(changed)
+        with self.store.transaction():
+            for start in range(0, len(ids), self.batch_size):
+                chunk = ids[start : start + self.batch_size]
+                digest = hashlib.sha256(
+                    json.dumps([[i, changed[i]] for i in chunk]).encode()
+                ).hexdigest()[:32]
+                _, created = self.store.enqueue(
+                    FLOW,
+                    f"{FLOW}:push:{digest}",
+                    {"action": "push", "product_ids": chunk, "name": f"{len(chunk)} products"},
+                )
+                report.enqueued += created
+            report.watermark = max(stamps.values())
+            self.store.set_watermark(self.name, report.watermark)
+            at_mark = sorted(r for r, w in stamps.items() if w == report.watermark)
+            self.store.set_watermark(self.name + ":seen", json.dumps(at_mark))
+        return report
+
+    def _read(self, model: str, domain: list[Any], product_field: str) -> Iterable[dict[str, Any]]:
+        offset = 0
+        fields = sorted({"write_date", product_field})
+        while True:
+            rows = self.odoo.search_read(
+                model, domain, fields, limit=self.page, offset=offset, order="id asc"
+            )
+            yield from rows
+            if len(rows) < self.page:
+                return
+            offset += self.page
+
+
+@dataclass
+class PushReport:
+    sent: int = 0
+    unchanged: int = 0
+    prices: int = 0
+    not_in_shop: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+class CatalogueStockFlow:
+    """``worker.register("catalogue_stock", flow)``: a handler ``(job, context) -> None``."""
+
+    def __init__(
+        self,
+        odoo: OdooAdapter,
+        shop: ShopAdapter,
+        store: JobStore,
+        locations: Mapping[int, int],
+        *,
+        journal: Journal | None = None,
+        sync_prices: bool = True,
+        refresh_every: timedelta = timedelta(minutes=15),
+    ) -> None:
+        self.odoo = odoo
+        self.shop = shop
+        self.store = store
+        self.locations = dict(locations)
+        self.journal = journal if journal is not None else odoo.journal
+        self.sync_prices = sync_prices
+        self.refresh_every = refresh_every
+        self._refreshed_at: Any = None
+        store.add_schema(SCHEMA)
+
+    def __call__(self, job: Job, context: JobContext) -> None:
+        if job.payload.get("action") != "push":
+            raise PermanentError(f"catalogue_stock: unknown action {job.payload.get('action')!r}")
+        report = self.push([int(i) for i in job.payload["product_ids"]], context)
+        self.journal.record(
+            "StockPushed",
+            SYSTEM,
+            {
+                "job_id": job.id,
+                "flow": FLOW,
+                "sent": report.sent,
+                "unchanged": report.unchanged,
+                "prices": report.prices,
+                "not_in_shop": len(report.not_in_shop),
+            },
+            correlation_id=f"job-{job.id}",
+        )
+
+    # -- the push -------------------------------------------------------------------------
+    def push(self, product_ids: Sequence[int], context: JobContext | None = None) -> PushReport:
+        report = PushReport()
+        products = self.odoo.read(
+            "product.product",
+            list(product_ids),
+            ["default_code", "lst_price", "product_tmpl_id", "display_name"],
+        )
+        quants = self.odoo.search_read(
+            "stock.quant",
+            [("product_id", "in", list(product_ids)), ("location_id", "in", list(self.locations))],
+            ["product_id", "location_id", "quantity", "reserved_quantity"],
+        )
+        free: dict[tuple[int, int], float] = {}
+        for q in quants:
+            key = (_id(q["product_id"]), _id(q["location_id"]))
+            free[key] = free.get(key, 0.0) + q["quantity"] - q["reserved_quantity"]
+        skus = [str(p["default_code"]) for p in products if p.get("default_code")]
+        index = self.variants(skus)
+        sent = self._sent({index[s][1] for s in skus if s in index})
+        levels: list[tuple[int, int, int]] = []
+        owner: dict[int, dict[str, Any]] = {}
+        for product in products:
+            sku = str(product.get("default_code") or "")
+            if sku not in index:
+                report.not_in_shop.append(sku)
+                continue
+            variant_id, item_id, price = index[sku]
+            owner[item_id] = product
+            for odoo_loc, shop_loc in self.locations.items():
+                available = max(0, int(free.get((product["id"], odoo_loc), 0.0)))
+                if sent.get((item_id, shop_loc)) == available:
+                    report.unchanged += 1
+                    continue
+                levels.append((item_id, shop_loc, available))
+            if self.sync_prices and _price_differs(price, product.get("lst_price")):
+                updated = self.shop.update_variant(variant_id, {"price": _money(product)})
+                self._remember_variant(sku, updated)
+                report.prices += 1
+        done, refused = self.shop.set_levels(levels)
+        now = self.store.clock.now().isoformat()
+        with self.store.transaction():
+            for level in done:
+                self.store.execute(
+                    "INSERT INTO shop_stock_sent (inventory_item_id, location_id, available, "
+                    "sent_at) VALUES (?, ?, ?, ?) ON CONFLICT (inventory_item_id, location_id) "
+                    "DO UPDATE SET available = excluded.available, sent_at = excluded.sent_at",
+                    (level["inventory_item_id"], level["location_id"], level["available"], now),
+                )
+        report.sent = len(done)
+        if refused:
+            (item_id, _, _), error = refused[0]
+            product = owner[item_id]
+            report.refused = [str(owner[lvl[0]]["default_code"]) for lvl, _ in refused]
+            if context is not None:
+                context.affects(
+                    "product.template",
+                    _id(product["product_tmpl_id"]),
+                    str(product.get("display_name") or product["default_code"]),
+                )
+            raise PermanentError(
+                f"the shop refused {len(refused)} stock level(s) "
+                f"({', '.join(report.refused[:5])}): {error}",
+                user_message=error.user_message,
+            )
+        return report
+
+    # -- the shop's variants by SKU -------------------------------------------------------
+    def variants(self, skus: Iterable[str]) -> dict[str, tuple[int, int, str | None]]:
+        """(variant id, inventory item id, price) by SKU, from the local index; the index
+        is rebuilt from the shop when a SKU is missing (at most every ``refresh_every``)."""
+        wanted = sorted(set(skus))
+        found = self._index(wanted)
+        missing = [s for s in wanted if s not in found]
+        now = self.store.clock.now()
+        if missing and (
+            self._refreshed_at is None or now - self._refreshed_at >= self.refresh_every
+        ):
+            self.refresh_index()
+            found = self._index(wanted)
+        return found
+
+    def refresh_index(self) -> int:
+        """Walk every product of the shop (pages of 250) and index its variants by SKU."""
+        variants = [v for v in self.shop.variants() if v.get("sku")]
+        with self.store.transaction():
+            for variant in variants:
+                self._remember_variant(str(variant["sku"]), variant)
+        self._refreshed_at = self.store.clock.now()
+        return len(variants)
+
+    def _remember_variant(self, sku: str, variant: Mapping[str, Any]) -> None:
+        self.store.execute(
+            "INSERT INTO shop_variants (sku, variant_id, inventory_item_id, price) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET variant_id = "
+            "excluded.variant_id, inventory_item_id = excluded.inventory_item_id, "
+            "price = excluded.price",
+            (sku, int(variant["id"]), int(variant["inventory_item_id"]), variant.get("price")),
+        )
+
+    def _index(self, skus: Sequence[str]) -> dict[str, tuple[int, int, str | None]]:
+        out: dict[str, tuple[int, int, str | None]] = {}
+        for start in range(0, len(skus), 500):
+            chunk = skus[start : start + 500]
+            rows = self.store.execute(
+                "SELECT sku, variant_id, inventory_item_id, price FROM shop_variants "
+                f"WHERE sku IN ({','.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
+            out.update({r[0]: (int(r[1]), int(r[2]), r[3]) for r in rows})
+        return out
+
+    def _sent(self, item_ids: Iterable[int]) -> dict[tuple[int, int], int]:
+        items = sorted(item_ids)
+        out: dict[tuple[int, int], int] = {}
+        for start in range(0, len(items), 500):
+            chunk = items[start : start + 500]
+            rows = self.store.execute(
+                "SELECT inventory_item_id, location_id, available FROM shop_stock_sent "
+                f"WHERE inventory_item_id IN ({','.join('?' * len(chunk))})",
+                tuple(chunk),
+            )
+            out.update({(int(r[0]), int(r[1])): int(r[2]) for r in rows})
+        return out
+
+
+def _id(value: Any) -> int:
+    return int(value[0] if isinstance(value, list | tuple) else value)
+
+
+def _money(product: Mapping[str, Any]) -> str:
+    return f"{float(product.get('lst_price') or 0):.2f}"
+
+
+def _price_differs(shop_price: str | None, odoo_price: Any) -> bool:
+    if odoo_price is None or odoo_price is False:
+        return False
+    try:
+        return abs(float(shop_price or 0) - float(odoo_price)) >= 0.005
+    except ValueError:
+        return True
+
+
+__all__ = ["FLOW", "CatalogueStockFlow", "PushReport", "StockPollReport", "StockPoller"]
