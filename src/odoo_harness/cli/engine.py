@@ -4,18 +4,29 @@
 needs a person (reason, detail, since when, attempts); ``retry ID`` / ``retry --flow NAME``
 put failed or paused jobs back in line (the running engine picks them up). Exit codes:
 0 ok (nothing failed), 1 failed or paused jobs exist, 4 usage error (no store, no job).
+
+``run`` serves the webhook receiver, polls and runs due jobs; each flow whose provider URL
+is given is wired by URL, with credentials from the environment only (``ENV``).
 """
 
 from __future__ import annotations
 
 import argparse
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..engine.failed_queue import FailedQueue, FailedRecord
 from ..engine.jobs import STATES, JobStore
 from ..errors import ConfigError
+
+if TYPE_CHECKING:
+    from ..engine import OdooAdapter, Worker
+    from ..journal import Journal
+
+Every = Callable[..., float]
 
 EXIT_OK, EXIT_FAILED = 0, 1
 DEFAULT_STORE = Path(".odoo-harness/engine.sqlite")
@@ -41,10 +52,64 @@ def add_parser(commands: Any) -> None:
         help="stop after this long (default: until interrupted)",
     )
     run.add_argument("--port", type=int, default=8069 + 1000, help="the webhook receiver's port")
-    run.add_argument("--crm-secret", default=None, help="the CRM app's client secret")
-    run.add_argument("--shop-secret", default=None, help="the shop app's client secret")
-    run.add_argument("--carrier-secret", default=None, help="the carrier webhook secret")
+    run.add_argument(
+        "--crm-secret",
+        default=None,
+        help="the CRM app's client secret (or $ODOO_HARNESS_CRM_CLIENT_SECRET)",
+    )
+    run.add_argument(
+        "--shop-secret",
+        default=None,
+        help="the shop app's client secret (or $ODOO_HARNESS_SHOP_CLIENT_SECRET)",
+    )
+    run.add_argument(
+        "--carrier-secret",
+        default=None,
+        help="the carrier webhook secret (or $ODOO_HARNESS_CARRIER_WEBHOOK_SECRET)",
+    )
     run.add_argument("--tick", type=float, default=0.5, help="seconds between passes")
+    run.add_argument("--odoo-url", default=None, metavar="URL", help="Odoo's base URL")
+    run.add_argument("--odoo-db", default=None, metavar="DB", help="the Odoo database")
+    run.add_argument("--odoo-login", default=None, metavar="LOGIN", help="the integration user")
+    run.add_argument(
+        "--odoo-protocol",
+        default="xmlrpc",
+        choices=("xmlrpc", "jsonrpc", "json2"),
+        help="how to reach Odoo (default xmlrpc)",
+    )
+    run.add_argument("--crm-url", default=None, metavar="URL", help="run crm_contacts against it")
+    run.add_argument(
+        "--shop-url", default=None, metavar="URL", help="run shop_orders and catalogue_stock"
+    )
+    run.add_argument("--carrier-url", default=None, metavar="URL", help="run shipping against it")
+    run.add_argument(
+        "--shop-location",
+        type=int,
+        default=None,
+        metavar="ID",
+        help="the shop location stock is pushed to (default: the shop's first location)",
+    )
+    run.add_argument(
+        "--odoo-location",
+        type=int,
+        default=None,
+        metavar="ID",
+        help="the Odoo stock.location counted (default: stock.stock_location_stock)",
+    )
+    run.add_argument(
+        "--poll-every",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="how often Odoo is polled for changes (default 60)",
+    )
+    run.add_argument(
+        "--contracts",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the contracts folder: flows, ownership, provider contracts (default ./contracts)",
+    )
     for sub, handler in (
         (status, run_status),
         (failed, run_failed),
@@ -133,15 +198,258 @@ def run_retry(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def run_engine(args: argparse.Namespace) -> int:
-    """Serve the webhook receiver and run due jobs until stopped or ``--for`` is over.
+# Credentials come from the environment only (never the command line, never printed).
+ENV = {
+    "odoo_password": "ODOO_HARNESS_ODOO_PASSWORD",
+    "odoo_api_key": "ODOO_HARNESS_ODOO_API_KEY",
+    "crm_token": "ODOO_HARNESS_CRM_TOKEN",
+    "crm_secret": "ODOO_HARNESS_CRM_CLIENT_SECRET",
+    "shop_token": "ODOO_HARNESS_SHOP_TOKEN",
+    "shop_secret": "ODOO_HARNESS_SHOP_CLIENT_SECRET",
+    "carrier_client_id": "ODOO_HARNESS_CARRIER_CLIENT_ID",
+    "carrier_client_secret": "ODOO_HARNESS_CARRIER_CLIENT_SECRET",
+    "carrier_api_key": "ODOO_HARNESS_CARRIER_API_KEY",
+    "carrier_secret": "ODOO_HARNESS_CARRIER_WEBHOOK_SECRET",
+}
 
-    Flow handlers are wired by the scenario runner (by URL and credentials); this command
-    runs whatever jobs have a registered handler and reports the others as failed."""
+
+def _env(name: str) -> str | None:
+    import os
+
+    return os.environ.get(ENV[name]) or None
+
+
+@dataclass
+class Schedule:
+    """A poller run every ``every`` seconds (the first pass at start)."""
+
+    name: str
+    every: float
+    poll: Callable[[], int]
+    due: float = 0.0
+
+
+@dataclass
+class Wiring:
+    """What ``engine run`` runs: the worker, the receiver's routers and the pollers."""
+
+    worker: Worker
+    routers: dict[str, Callable[..., Any]] = field(default_factory=dict)
+    schedules: list[Schedule] = field(default_factory=list)
+    flows: list[str] = field(default_factory=list)
+    closers: list[Callable[[], None]] = field(default_factory=list)
+
+    def close(self) -> None:
+        for close in reversed(self.closers):
+            close()
+
+
+def wire_flows(args: argparse.Namespace, store: JobStore, journal: Journal) -> Wiring:
+    """Register each flow whose provider is configured, by URL and credentials."""
+    from ..contracts.flows import load_flows, parse_duration
+    from ..engine import Notices, OdooAdapter, OdooConnection, Worker
+    from ..engine.receiver import crm_router
+
+    providers = [p for p in ("crm", "shop", "carrier") if getattr(args, f"{p}_url")]
+    if not args.odoo_url:
+        if providers:
+            raise ConfigError(
+                f"--{providers[0]}-url needs Odoo: pass --odoo-url, --odoo-db and --odoo-login"
+            )
+        return Wiring(Worker(store, journal=journal), routers={"crm": crm_router})
+    if not (args.odoo_db and args.odoo_login):
+        raise ConfigError("--odoo-url needs --odoo-db and --odoo-login")
+    password, api_key = _env("odoo_password"), _env("odoo_api_key")
+    if not (password or api_key):
+        raise ConfigError(
+            f"no Odoo credential: set {ENV['odoo_password']} or {ENV['odoo_api_key']}"
+        )
+    contracts = args.contracts or _contracts_dir()
+    plans = load_flows(contracts / "flows")
+
+    def every(flow: str, *triggers: str) -> float:
+        """The plan's schedule for ``flow``; Odoo changes are polled every --poll-every."""
+        found = [args.poll_every] if "odoo_change" in triggers else []
+        for trigger in triggers:
+            value = plans[flow].trigger.get(trigger) if flow in plans else None
+            duration = parse_duration(value) if value else None
+            if duration is not None:
+                found.append(duration.total_seconds())
+        return min(found) if found else args.poll_every
+
+    def contract(name: str) -> Path | None:
+        path = contracts / "providers" / f"{name}.openapi.yaml"
+        return path if path.is_file() else None
+
+    connection = OdooConnection(
+        args.odoo_url,
+        args.odoo_db,
+        args.odoo_login,
+        password=password,
+        api_key=api_key,
+        protocol=args.odoo_protocol,
+    )
+    odoo = OdooAdapter(connection, journal=journal)
+    worker = Worker(store, plans, journal=journal, notices=Notices(odoo, store))
+    wiring = Wiring(worker, closers=[odoo.close])
+    try:
+        if args.crm_url:
+            _wire_crm(args, wiring, odoo, store, journal, contracts, contract("crm"), every)
+        if args.shop_url:
+            _wire_shop(args, wiring, odoo, store, journal, contract("shop"), every)
+        if args.carrier_url:
+            _wire_carrier(args, wiring, odoo, store, journal, contract("carrier"), every)
+    except BaseException:
+        wiring.close()
+        raise
+    return wiring
+
+
+def _contracts_dir() -> Path:
+    from ..scenarios.sut import repository_root
+
+    return repository_root() / "contracts"
+
+
+def _wire_crm(
+    args: argparse.Namespace,
+    wiring: Wiring,
+    odoo: OdooAdapter,
+    store: JobStore,
+    journal: Journal,
+    contracts: Path,
+    contract: Path | None,
+    every: Every,
+) -> None:
+    from ..contracts.ownership import load_ownership
+    from ..engine.crm_adapter import CrmAdapter
+    from ..engine.crm_contacts import CrmContactsFlow
+    from ..engine.poller import WatermarkPoller
+    from ..engine.receiver import crm_router
+
+    token = _env("crm_token")
+    if not token:
+        raise ConfigError(f"--crm-url needs the CRM's access token in {ENV['crm_token']}")
+    crm = CrmAdapter(args.crm_url, token=token, journal=journal, contract=contract)
+    wiring.closers.append(crm.close)
+    ownership = load_ownership(contracts / "ownership" / "partners.yaml")
+    flow = CrmContactsFlow(odoo, crm, store, ownership, journal=journal)
+    wiring.worker.register("crm_contacts", flow)
+    wiring.routers["crm"] = crm_router
+    poller = WatermarkPoller(odoo, store, flow="crm_contacts", model="res.partner")
+    wiring.schedules.append(
+        Schedule(
+            "crm_contacts (Odoo partners)",
+            every("crm_contacts", "odoo_change"),
+            lambda: poller.poll().enqueued,
+        )
+    )
+    wiring.flows.append("crm_contacts")
+
+
+def _wire_shop(
+    args: argparse.Namespace,
+    wiring: Wiring,
+    odoo: OdooAdapter,
+    store: JobStore,
+    journal: Journal,
+    contract: Path | None,
+    every: Every,
+) -> None:
+    from ..engine.catalogue_stock import CatalogueStockFlow, StockPoller
+    from ..engine.shop_adapter import ShopAdapter
+    from ..engine.shop_orders import ShopOrderPoller, ShopOrdersFlow, shop_router
+
+    token = _env("shop_token")
+    if not token:
+        raise ConfigError(f"--shop-url needs the shop's access token in {ENV['shop_token']}")
+    shop = ShopAdapter(args.shop_url, token=token, journal=journal, contract=contract)
+    wiring.closers.append(shop.close)
+    wiring.worker.register("shop_orders", ShopOrdersFlow(odoo, store, journal=journal))
+    wiring.routers["shop"] = shop_router
+    orders = ShopOrderPoller(shop, store)
+    wiring.schedules.append(
+        Schedule(
+            "shop_orders (shop orders)", every("shop_orders", "fallback_schedule"), orders.poll
+        )
+    )
+    wiring.flows.append("shop_orders")
+    odoo_location = args.odoo_location
+    if odoo_location is None:
+        found = odoo.external_id("stock.stock_location_stock")
+        if not found:
+            raise ConfigError("no stock.stock_location_stock in Odoo: pass --odoo-location ID")
+        odoo_location = int(found[1])
+    shop_location = args.shop_location
+    if shop_location is None:
+        locations = shop.locations()
+        if not locations:
+            raise ConfigError("the shop has no location: pass --shop-location ID")
+        shop_location = int(locations[0]["id"])
+    mapping = {odoo_location: shop_location}
+    flow = CatalogueStockFlow(odoo, shop, store, mapping, journal=journal)
+    wiring.worker.register("catalogue_stock", flow)
+    stock = StockPoller(odoo, store, mapping)
+    wiring.schedules.append(
+        Schedule(
+            "catalogue_stock (Odoo stock and products)",
+            every("catalogue_stock", "schedule", "odoo_change"),
+            lambda: stock.poll().enqueued,
+        )
+    )
+    wiring.flows.append("catalogue_stock")
+
+
+def _wire_carrier(
+    args: argparse.Namespace,
+    wiring: Wiring,
+    odoo: OdooAdapter,
+    store: JobStore,
+    journal: Journal,
+    contract: Path | None,
+    every: Every,
+) -> None:
+    from ..engine.carrier_adapter import CarrierAdapter
+    from ..engine.shipping import ShippingFlow, carrier_router, shipping_poller
+
+    client_id, api_key = _env("carrier_client_id"), _env("carrier_api_key")
+    if not (client_id or api_key):
+        raise ConfigError(
+            f"--carrier-url needs {ENV['carrier_client_id']} and "
+            f"{ENV['carrier_client_secret']}, or {ENV['carrier_api_key']}"
+        )
+    carrier = CarrierAdapter(
+        args.carrier_url,
+        client_id=client_id,
+        client_secret=_env("carrier_client_secret"),
+        api_key=api_key,
+        clock=store.clock,
+        journal=journal,
+        contract=contract,
+    )
+    wiring.closers.append(carrier.close)
+    wiring.worker.register("shipping", ShippingFlow(odoo, carrier, store, journal=journal))
+    wiring.routers["carrier"] = carrier_router
+    poller = shipping_poller(odoo, store)
+    wiring.schedules.append(
+        Schedule(
+            "shipping (Odoo deliveries)",
+            every("shipping", "odoo_change"),
+            lambda: poller.poll().enqueued,
+        )
+    )
+    wiring.flows.append("shipping")
+
+
+def run_engine(args: argparse.Namespace) -> int:
+    """Serve the webhook receiver, poll on schedule and run due jobs until stopped or
+    ``--for`` is over. Each flow whose provider URL is given is wired by URL and the
+    credentials in the environment (``ENV``); without ``--odoo-url`` no flow runs and
+    jobs without a handler are reported as failed."""
     import time
 
     from ..engine.receiver import WebhookReceiver
-    from ..engine.worker import Worker
+    from ..journal import Journal
     from ..serving import LoopbackServer
 
     args.store.parent.mkdir(parents=True, exist_ok=True)
@@ -150,20 +458,37 @@ def run_engine(args: argparse.Namespace) -> int:
     secrets = {
         name: value
         for name, value in (
-            ("crm", args.crm_secret),
-            ("shop", args.shop_secret),
-            ("carrier", args.carrier_secret),
+            ("crm", args.crm_secret or _env("crm_secret")),
+            ("shop", args.shop_secret or _env("shop_secret")),
+            ("carrier", args.carrier_secret or _env("carrier_secret")),
         )
         if value
     }
-    receiver = WebhookReceiver(store, secrets, clock=store.clock)
-    worker = Worker(store)
+    journal = Journal(store.clock.now)
+    try:
+        wiring = wire_flows(args, store, journal)
+    except BaseException:
+        store.close()
+        raise
+    receiver = WebhookReceiver(
+        store, secrets, clock=store.clock, journal=journal, routers=wiring.routers
+    )
+    worker = wiring.worker
     deadline = None if args.seconds is None else time.monotonic() + args.seconds
     try:
         with LoopbackServer(receiver.app, port=args.port, name="webhook receiver") as server:
             print(f"engine: receiving webhooks on {server.url}/webhooks/{{crm,shop,carrier}}")
-            print(f"engine: job store {args.store}", flush=True)
+            print(f"engine: job store {args.store}")
+            if wiring.flows:
+                print(f"engine: Odoo {args.odoo_url} (db {args.odoo_db}, user {args.odoo_login})")
+                print(f"engine: flows {', '.join(wiring.flows)}")
+                for schedule in wiring.schedules:
+                    print(f"engine: polling {schedule.name} every {schedule.every:g}s")
+            else:
+                print("engine: no flow configured (pass --odoo-url and a provider URL)")
+            print("engine: running", flush=True)
             while deadline is None or time.monotonic() < deadline:
+                _poll_due(wiring.schedules, time.monotonic())
                 report = worker.run_due()
                 if report.ran or report.skipped:
                     print(
@@ -183,8 +508,25 @@ def run_engine(args: argparse.Namespace) -> int:
             f"{receiver.duplicates}, rejected {receiver.rejected}",
             flush=True,
         )
+        wiring.close()
         store.close()
     return EXIT_OK
 
 
-__all__ = ["DEFAULT_STORE", "add_parser", "describe", "run_engine"]
+def _poll_due(schedules: list[Schedule], now: float) -> None:
+    """Run every poller whose time has come; a failed poll is reported and tried again
+    at its next time (the jobs already queued are not lost)."""
+    for schedule in schedules:
+        if now < schedule.due:
+            continue
+        schedule.due = now + schedule.every
+        try:
+            queued = schedule.poll()
+        except Exception as exc:  # a poll must not stop the engine
+            print(f"engine: poll {schedule.name} failed: {type(exc).__name__}: {exc}", flush=True)
+            continue
+        if queued:
+            print(f"engine: poll {schedule.name}: {queued} job(s) queued", flush=True)
+
+
+__all__ = ["DEFAULT_STORE", "ENV", "add_parser", "describe", "run_engine", "wire_flows"]
