@@ -1,8 +1,8 @@
 """Replay every recorded case of fixtures/conformance/ against the embedded Odoo sandbox.
 
 Test ids are ``<version>-<topic>-<case id>``; select with ``-m orm``, ``-k 18.0-errors``.
-Cases listed in ``expected_failures.txt`` are strict xfails; business topics need
-``--conformance-all``.
+Cases listed in ``expected_failures.txt`` are strict xfails. Every topic runs by default
+(``--conformance-all`` is kept for old command lines and changes nothing).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from .replay import BUSINESS_TOPICS, Case, CaseRunner, ReplayFailure, expected_failures, load_cases
+from .replay import Case, CaseRunner, ReplayFailure, expected_failures, load_cases
 from .servers import RunnerPool, SandboxUnavailableError
 
 EXPECTED_FAILURES = Path(__file__).with_name("expected_failures.txt")
@@ -31,17 +31,13 @@ def _params() -> list[object]:
 @pytest.mark.wire
 @pytest.mark.parametrize("case", _params())
 def test_replay(case: Case, conformance_pool: RunnerPool, request: pytest.FixtureRequest) -> None:
-    business = case.topic in BUSINESS_TOPICS
-    if business and not request.config.getoption("conformance_all"):
-        pytest.skip(f"business topic {case.topic!r}: run with --conformance-all")
     try:
         runner = conformance_pool.runner(case.version)
     except SandboxUnavailableError as exc:
         pytest.skip(str(exc))
     failure = _replay(runner, case)
     if failure is not None:
-        option = " --conformance-all" if business else ""
-        command = f".venv/bin/pytest '{request.node.nodeid}'{option}"
+        command = f".venv/bin/pytest '{request.node.nodeid}'"
         pytest.fail(f"{failure}\nReproduce with: {command}", pytrace=False)
 
 
