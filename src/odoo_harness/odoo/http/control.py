@@ -6,25 +6,26 @@ request gets ``400 {"error": "<what to fix>"}``. Documented in ``docs/odoo-sandb
 
 from __future__ import annotations
 
-import json
-from datetime import datetime, timedelta
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from ...controlapi import (
+    CLOCK_FORMAT,
+    ControlError,
+    bad_request,
+    clock_state,
+    journal_entries,
+    json_object,
+    move_clock,
+)
 from ...journal import Journal
 from ..sandbox import Sandbox
 from .faults import FaultBook, FaultSpecError
 from .transport import json_response
 from .web import Sessions
-
-CLOCK_FORMAT = "%Y-%m-%d %H:%M:%S"
-
-
-class ControlError(ValueError):
-    """A malformed control request; answered with 400."""
 
 
 class Control:
@@ -52,32 +53,21 @@ class Control:
         if request.method == "DELETE":
             return json_response({"cleared": self.faults.clear()})
         try:
-            rule = self.faults.add(await _json_body(request))
+            rule = self.faults.add(await json_object(request))
         except (ControlError, FaultSpecError) as exc:
-            return _bad(exc)
+            return bad_request(exc)
         return json_response({"fault": {**rule.to_dict(), "remaining": rule.times}}, status=201)
 
     async def clock_endpoint(self, request: Request) -> Response:
         if request.method == "POST":
             try:
-                self._move_clock(await _json_body(request))
+                self._move_clock(await json_object(request))
             except ControlError as exc:
-                return _bad(exc)
+                return bad_request(exc)
         return json_response(self._clock_state())
 
     async def journal_endpoint(self, request: Request) -> Response:
-        query = request.query_params
-        try:
-            since = int(query.get("since", "0"))
-        except ValueError:
-            return _bad(ControlError("'since' must be an integer (a journal seq)"))
-        entries = self.journal.entries(
-            kind=query.get("kind"),
-            system=query.get("system"),
-            correlation_id=query.get("correlation_id"),
-            since=since,
-        )
-        return json_response({"entries": [e.to_dict() for e in entries]})
+        return journal_entries(self.journal, request)
 
     async def reset_endpoint(self, request: Request) -> Response:
         try:
@@ -90,41 +80,11 @@ class Control:
         return json_response({"reset": True, **self._clock_state()})
 
     def _move_clock(self, body: dict[str, Any]) -> None:
-        clock = self.sandbox.clock
-        if set(body) == {"advance"}:
-            seconds = body["advance"]
-            if not isinstance(seconds, int | float) or isinstance(seconds, bool) or seconds < 0:
-                raise ControlError("'advance' must be a number of seconds >= 0")
-            clock.advance(timedelta(seconds=seconds))
-        elif set(body) == {"set"}:
-            try:
-                instant = datetime.strptime(str(body["set"]), CLOCK_FORMAT)
-            except ValueError:
-                raise ControlError("'set' must be 'YYYY-MM-DD HH:MM:SS' (UTC)") from None
-            clock.set(instant)
-        else:
-            raise ControlError('send {"advance": <seconds>} or {"set": "YYYY-MM-DD HH:MM:SS"}')
-        self.journal.record(
-            "clock.changed", "odoo", {**body, **self._clock_state()}, at=clock.now()
-        )
+        state = move_clock(self.sandbox.clock, body)
+        self.journal.record("clock.changed", "odoo", {**body, **state}, at=self.sandbox.clock.now())
 
     def _clock_state(self) -> dict[str, Any]:
-        clock = self.sandbox.clock
-        return {"now": clock.now().strftime(CLOCK_FORMAT), "frozen": clock.frozen}
-
-
-async def _json_body(request: Request) -> dict[str, Any]:
-    try:
-        body = json.loads(await request.body() or b"null")
-    except ValueError as exc:
-        raise ControlError(f"the body is not JSON: {exc}") from None
-    if not isinstance(body, dict):
-        raise ControlError("the body must be a JSON object")
-    return body
-
-
-def _bad(exc: Exception) -> Response:
-    return json_response({"error": str(exc)}, status=400)
+        return clock_state(self.sandbox.clock)
 
 
 __all__ = ["CLOCK_FORMAT", "Control", "ControlError"]
