@@ -51,6 +51,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+# The client, free ports and percentiles are the XML-RPC benchmark's (same folder).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from xmlrpc_sandbox import Client, free_port, percentile  # noqa: E402
+
 LOOPBACK = "127.0.0.1"
 REPO = Path(__file__).resolve().parent.parent
 READ_FIELDS = ("default_code", "qty_available", "free_qty")
@@ -132,12 +136,6 @@ class Row:
 # -- the server process -------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((LOOPBACK, 0))
-        return int(sock.getsockname()[1])
-
-
 @contextlib.contextmanager
 def sandbox_process(settings: Settings, seconds: float) -> Iterator[tuple[str, str]]:
     """Run ``odoo-harness sandbox up --catalogue`` in a child process; yield its URL and
@@ -193,55 +191,6 @@ def sandbox_process(settings: Settings, seconds: float) -> Iterator[tuple[str, s
 # -- the client ---------------------------------------------------------------------------
 
 
-class _Transport(xmlrpc.client.Transport):
-    """The stock transport with a socket timeout (so no call can hang the run)."""
-
-    def __init__(self, timeout: float) -> None:
-        super().__init__()
-        self.timeout = timeout
-
-    def make_connection(self, host: Any) -> http.client.HTTPConnection:
-        conn = super().make_connection(host)
-        conn.timeout = self.timeout
-        return conn
-
-
-class Client:
-    """``execute_kw`` as one user through one ``ServerProxy`` (one kept-alive connection)."""
-
-    def __init__(self, url: str, db: str, login: str, password: str, timeout: float) -> None:
-        self.url = url
-        common = xmlrpc.client.ServerProxy(f"{url}/xmlrpc/2/common", transport=_Transport(timeout))
-        self.uid = common.authenticate(db, login, password, {})
-        if not self.uid:
-            raise RuntimeError(f"cannot log in as {login!r} on {db!r}")
-        self.db, self.password = db, password
-        self.timeout = timeout
-        self.proxy = xmlrpc.client.ServerProxy(
-            f"{url}/xmlrpc/2/object", transport=_Transport(timeout)
-        )
-
-    def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
-        return self.proxy.execute_kw(
-            self.db, self.uid, self.password, model, method, list(args), kwargs
-        )
-
-    def raw_response(self, model: str, method: str, *args: Any, **kwargs: Any) -> bytes:
-        """The undecoded XML body of one call (to time the client's decoding alone)."""
-        params = (self.db, self.uid, self.password, model, method, list(args), kwargs)
-        body = xmlrpc.client.dumps(params, "execute_kw").encode()
-        conn = http.client.HTTPConnection(self.url.removeprefix("http://"), timeout=self.timeout)
-        try:
-            conn.request("POST", "/xmlrpc/2/object", body, {"Content-Type": "text/xml"})
-            response = conn.getresponse()
-            data = response.read()
-        finally:
-            conn.close()
-        if response.status != 200:
-            raise RuntimeError(f"HTTP {response.status}")
-        return data
-
-
 class Journal:
     """The sandbox's journal of model calls: what the server itself spent on each."""
 
@@ -291,16 +240,6 @@ def server_row(operation: str, durations: list[float], timed: int) -> Row | None
     if not samples:
         return None
     return _row(f"  server: {operation}", samples, "model call time from the journal")
-
-
-def percentile(samples: list[float], q: float) -> float:
-    ordered = sorted(samples)
-    if len(ordered) == 1:
-        return ordered[0]
-    k = (len(ordered) - 1) * q
-    lo = int(k)
-    hi = min(lo + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
 
 
 def _row(operation: str, samples: list[float], note: str = "") -> Row:
