@@ -173,3 +173,22 @@ def test_odd_requests_read_as_the_stdlib_reads_them() -> None:
     for body in ODD_REQUESTS:
         for use_dt in (False, True):
             same_outcome(body, use_dt)
+
+
+class Text(str):
+    """A str subclass (as Markup is): marshalled through the stdlib's handlers."""
+
+
+def test_struct_shortcuts_match_the_stdlib_walk() -> None:
+    """Many2one pairs and cached member names, including their odd neighbours."""
+    pairs = [[7, "Name"], [7, "a\x01<b> & c"], [2**40, "x"], [True, "x"], [7, Text("t&")]]
+    values: list[Any] = [{"m": pair, "n": pair} for pair in pairs]
+    values += [
+        [{"name": 1}, {Text("name"): 2}, {"a&b": 3}, {"a&b": 4}],
+        {"k": (1, "tuple")},
+        {"k": [1, "x", "three"]},
+        {"k": [1.5, "x"]},
+        [{"same": [1, "x"]}] * 3,
+    ]
+    for value in values:
+        assert outcome(X.dumps_result, value) == outcome(reference_dumps, value)

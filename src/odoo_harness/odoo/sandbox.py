@@ -17,6 +17,7 @@ from ..clock import Clock
 from .addons import all_models
 from .exceptions import AccessDenied, UserError
 from .orm.api import call_json2, call_kw
+from .orm.derived import DerivedCache
 from .orm.registry import Environment, Registry
 from .orm.sqlite import connect
 from .profiles import DEFAULT_VERSION, Profile, get_profile
@@ -128,6 +129,37 @@ def registry_for(profile: Profile) -> Registry:
         return _REGISTRIES[profile.serie]
 
 
+# Seeded in-memory databases by (version, frozen instant): a new sandbox on a frozen clock
+# copies one (SQLite's backup API, a few milliseconds) instead of seeding again (the
+# scenario suite makes one sandbox per scenario, all at the same instant). The instant is
+# part of the key because seeding stamps create_date/write_date with the clock.
+_TEMPLATES: dict[tuple[str, Any], tuple[sqlite3.Connection, dict[str, Any]]] = {}
+_TEMPLATES_LOCK = threading.Lock()
+_MAX_TEMPLATES = 4
+
+
+def _copy_template(key: tuple[str, Any], sandbox: Sandbox) -> bool:
+    with _TEMPLATES_LOCK:
+        found = _TEMPLATES.get(key)
+        if found is None:
+            return False
+        template, users = found
+        assert sandbox._conn is not None
+        template.backup(sandbox._conn)
+    sandbox._users = dict(users)
+    return True
+
+
+def _keep_template(key: tuple[str, Any], sandbox: Sandbox) -> None:
+    assert sandbox._conn is not None
+    copy = sqlite3.connect(":memory:", check_same_thread=False)
+    sandbox._conn.backup(copy)
+    with _TEMPLATES_LOCK:
+        while len(_TEMPLATES) >= _MAX_TEMPLATES:
+            _TEMPLATES.pop(next(iter(_TEMPLATES)))[0].close()
+        _TEMPLATES[key] = (copy, dict(sandbox._users))
+
+
 class Sandbox:
     """One embedded Odoo database with a version profile.
 
@@ -158,6 +190,8 @@ class Sandbox:
         self._path = str(path) if path else ":memory:"
         self._conn: sqlite3.Connection | None = None
         self._users: dict[str, Any] = {}
+        # credentials, contexts, groups and access rows; forgotten on any change of a row
+        self._derived = DerivedCache()
         if keep and self._path != ":memory:" and Path(self._path).exists():
             self._reopen()
         else:
@@ -195,6 +229,10 @@ class Sandbox:
             if self._path != ":memory:":
                 Path(self._path).unlink(missing_ok=True)
             self._conn = connect(self._path)
+            self._derived.clear()  # the rows may be replaced without counting as changes
+            key = (self.profile.serie, self.clock.now()) if self.clock.frozen else None
+            if key is not None and self._path == ":memory:" and _copy_template(key, self):
+                return
             self.registry.create_schema(self._conn)
             env = self._env(SUPERUSER_ID, su=True)
             self._conn.execute("BEGIN")
@@ -212,6 +250,8 @@ class Sandbox:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+            if key is not None and self._path == ":memory:":
+                _keep_template(key, self)
 
     def load_fixtures(self, paths: list[str | Path]) -> int:
         """Create the records of YAML fixture files, all or nothing; returns how many."""
@@ -219,6 +259,7 @@ class Sandbox:
 
         with self.lock:
             env = self._env(SUPERUSER_ID, su=True)
+            self._derived.settle(env.cr)
             env.cr.execute("BEGIN")
             try:
                 created = sum(len(load_fixture_file(env, path)) for path in paths)
@@ -250,7 +291,17 @@ class Sandbox:
         self, uid: int, context: dict[str, Any] | None = None, *, su: bool = False
     ) -> Environment:
         assert self._conn is not None, "sandbox is closed"
-        return Environment(self.registry, self._conn, uid, context, su=su, clock=self.clock)
+        state = {"derived": self._derived}
+        return Environment(
+            self.registry, self._conn, uid, context, su=su, clock=self.clock, state=state
+        )
+
+    def _cached(self, name: str) -> dict[Any, Any]:
+        """A section of the derived-values cache, valid for the database as it is now."""
+        assert self._conn is not None, "sandbox is closed"
+        if self._path != ":memory:":
+            self._derived.sync(self._conn)  # another process may share the file
+        return self._derived.section(self._conn, name)
 
     # -- credentials -----------------------------------------------------------------------
     def authenticate(self, login: str, password: str, *, interactive: bool = False) -> int | None:
@@ -277,12 +328,17 @@ class Sandbox:
         if not isinstance(uid, int) or isinstance(uid, bool) or not password:
             raise AccessDenied()
         with self.lock:
+            valid = self._cached("credentials")  # uid -> the last secret that was valid
+            if uid in valid and valid[uid] == password:
+                return
             row = self._query(
                 'SELECT password FROM "res_users" WHERE id = ? AND active = 1', (uid,)
             )
-            if row and row[0][0] and password == row[0][0]:
-                return
-            if row and self._api_key_owner(str(password)) == uid:
+            if (row and row[0][0] and password == row[0][0]) or (
+                row and self._api_key_owner(str(password)) == uid
+            ):
+                if type(password) is str:
+                    valid[uid] = password
                 return
         raise AccessDenied()
 
@@ -330,6 +386,7 @@ class Sandbox:
                 raise UserError(f"Object {model} doesn't exist")
             env = self._env(uid, self._user_context(uid))
             conn = env.cr
+            self._derived.settle(conn)
             conn.execute("BEGIN")
             try:
                 result = run(env[model])
@@ -340,9 +397,13 @@ class Sandbox:
             return result
 
     def _user_context(self, uid: int) -> dict[str, Any]:
-        row = self._query('SELECT lang, tz FROM "res_users" WHERE id = ?', (uid,))
-        lang, tz = row[0] if row else ("en_US", None)
-        return {"lang": lang or "en_US", "tz": tz or False, "uid": uid}
+        contexts = self._cached("user_context")
+        context = contexts.get(uid)
+        if context is None:
+            row = self._query('SELECT lang, tz FROM "res_users" WHERE id = ?', (uid,))
+            lang, tz = row[0] if row else ("en_US", None)
+            context = contexts[uid] = {"lang": lang or "en_US", "tz": tz or False, "uid": uid}
+        return dict(context)
 
     def user_context(self, uid: int) -> dict[str, Any]:
         """``res.users.context_get()`` of ``uid``: ``{"lang", "tz", "uid"}``."""

@@ -199,6 +199,9 @@ class StockMove(BaseModel):
         return self.env["stock.picking"].sudo().browse(ids)
 
     def _set(self, move_id: int, **values: Any) -> None:
+        # Odoo changes a move's state through write(), which stamps write_date: integrations
+        # that poll stock.move by write_date depend on it.
+        values.update(write_uid=self.env.uid, write_date=self.env.now_string())
         self.sudo().browse(move_id)._update(values)
         bump_stock(self.env)
 
@@ -330,7 +333,13 @@ class StockMove(BaseModel):
                     )
                 )
                 if cancel_backorder:
-                    rest._update({"state": "cancel"})
+                    rest._update(
+                        {
+                            "state": "cancel",
+                            "write_uid": self.env.uid,
+                            "write_date": self.env.now_string(),
+                        }
+                    )
                 else:
                     backorder_moves.append(rest.id)
             self._set(

@@ -160,7 +160,10 @@ class StockPicking(BaseModel):
             if state is None:
                 continue
             if state != rows[0]["state"]:
-                picking._update({"state": state})
+                # as Odoo's _write for a stored computed field: the magic fields move too
+                picking._update(
+                    {"state": state, "write_uid": self.env.uid, "write_date": self.env.now_string()}
+                )
 
     # -- workflow -------------------------------------------------------------------------
     @rpc

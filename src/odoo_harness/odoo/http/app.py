@@ -1,8 +1,10 @@
 """``create_app(sandbox)``: the embedded Odoo's HTTP surface as one Starlette app.
 
 Plain routes, no middleware: the app stores the server's raw ``send`` in the scope (to
-drop connections on purpose) and hands the request to the router. Model calls run on the
-event loop thread, directly against the synchronous sandbox (it serialises calls itself).
+drop connections on purpose) and hands the request to the router, except the XML-RPC
+services' POSTs, which go straight to ``XmlRpc.asgi`` (the hot path; same answers). Model
+calls run on the event loop thread, directly against the synchronous sandbox (it
+serialises calls itself).
 """
 
 from __future__ import annotations
@@ -32,9 +34,21 @@ class SandboxApp(Starlette):
     faults: FaultBook
     journal: Journal
     sessions: Sessions
+    # POST paths answered by ``XmlRpc.asgi`` without the router: path -> (service, legacy)
+    xmlrpc_paths: dict[str, tuple[str, bool]] = {}
+    xmlrpc: XmlRpc | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         scope[RAW_SEND_KEY] = send
+        if (
+            self.xmlrpc is not None
+            and scope["type"] == "http"
+            and scope["method"] == "POST"
+            and not scope.get("root_path")
+            and (target := self.xmlrpc_paths.get(scope["path"])) is not None
+        ):
+            await self.xmlrpc.asgi(scope, receive, send, target[0], legacy=target[1])
+            return
         await self.router(scope, receive, send)
 
 
@@ -46,6 +60,12 @@ def create_app(sandbox: Sandbox, *, journal: Journal | None = None) -> SandboxAp
     services = Services(sandbox, caller, journal)
     app = SandboxApp(routes=_routes(sandbox, services, caller, faults, journal, sessions))
     app.sandbox, app.faults, app.journal, app.sessions = sandbox, faults, journal, sessions
+    app.xmlrpc = XmlRpc(services, sandbox.profile)
+    app.xmlrpc_paths = {
+        path: (service, legacy)
+        for service in ("object", "common", "db")
+        for path, legacy in ((f"/xmlrpc/2/{service}", False), (f"/xmlrpc/{service}", True))
+    }
     return app
 
 

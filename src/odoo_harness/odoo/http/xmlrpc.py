@@ -16,8 +16,9 @@ from enum import IntEnum
 from typing import Any
 from xml.etree import ElementTree
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from ..profiles import Profile
 from .calls import CORRELATION_ID, ConnectionDropped
@@ -101,6 +102,12 @@ def dumps_result(result: Any) -> str:
 
 
 _MAXINT, _MININT = xmlrpc.client.MAXINT, xmlrpc.client.MININT
+_TRUE = "<value><boolean>1</boolean></value>\n"
+_FALSE = "<value><boolean>0</boolean></value>\n"
+# ``<member>\n<name>key</name>\n`` of the struct keys seen so far that need no escaping
+# (so a str subclass equal to one of them marshals the same); emptied when it grows large.
+_MEMBER_HEADS: dict[str, str] = {}
+_MEMBER_HEADS_MAX = 4096
 
 
 def _escape(text: str) -> str:
@@ -113,79 +120,139 @@ def _escape(text: str) -> str:
     return text
 
 
-def _scalar(value: Any) -> str | None:
-    """The ``<value>`` text of a plain str/int/bool/float, or None for anything else."""
-    kind = type(value)
-    if kind is str:
-        if not (value.isascii() and value.isprintable()) and _CONTROL.search(value):
-            value = _CONTROL.sub("", value)
-        if "&" in value or "<" in value or ">" in value:
-            value = _escape(value)
-        return f"<value><string>{value}</string></value>\n"
-    if kind is int:
-        if value > _MAXINT or value < _MININT:
-            raise OverflowError("int exceeds XML-RPC limits")
-        return f"<value><int>{value}</int></value>\n"
-    if kind is bool:
-        return _TRUE if value else _FALSE
-    if kind is float:
-        return f"<value><double>{value!r}</double></value>\n"
-    return None
+def _string(value: str) -> str:
+    """The ``<value>`` of a plain str: control characters stripped, then escaped."""
+    if not value.isprintable() and _CONTROL.search(value):
+        value = _CONTROL.sub("", value)
+    if "&" in value or "<" in value or ">" in value:
+        value = _escape(value)
+    return f"<value><string>{value}</string></value>\n"
 
 
-_TRUE = "<value><boolean>1</boolean></value>\n"
-_FALSE = "<value><boolean>0</boolean></value>\n"
+def _pair(ident: int, label: str) -> str:
+    """The ``<value>`` of ``[ident, label]`` (no recursion possible: two scalars)."""
+    if ident > _MAXINT or ident < _MININT:
+        raise OverflowError("int exceeds XML-RPC limits")
+    if label.isprintable() and "&" not in label and "<" not in label and ">" not in label:
+        text = f"<value><string>{label}</string></value>\n"
+    else:
+        text = _string(label)
+    return (
+        f"<value><array><data>\n<value><int>{ident}</int></value>\n{text}</data></array></value>\n"
+    )
+
+
+def _member_head(name: Any) -> str:
+    if not isinstance(name, str):
+        raise TypeError("dictionary key must be string")
+    if "&" in name or "<" in name or ">" in name:
+        return f"<member>\n<name>{_escape(name)}</name>\n"
+    head = f"<member>\n<name>{name}</name>\n"
+    if type(name) is str:
+        if len(_MEMBER_HEADS) >= _MEMBER_HEADS_MAX:
+            _MEMBER_HEADS.clear()
+        _MEMBER_HEADS[name] = head
+    return head
 
 
 def _dump_fast(value: Any, write: Callable[[str], Any], marshaller: OdooMarshaller) -> None:
     """``OdooMarshaller``'s ``__dump`` without a method call and a dispatch per value.
 
-    Recursion checks share ``marshaller.memo`` (so do the stdlib handlers it falls back to),
-    with the stdlib's messages; int limits and control-character stripping are the same.
+    Plain str/int/bool/float items of arrays and structs are written inline (one ``write``
+    per member), struct keys' ``<member><name>`` text is cached, and any other type goes
+    to the marshaller's own handlers. Recursion checks share ``marshaller.memo`` (so do
+    the stdlib handlers it falls back to), with the stdlib's messages; int limits and
+    control-character stripping are the same.
     """
     kind = type(value)
     if kind is dict:
-        memo = marshaller.memo
-        key = id(value)
-        if key in memo:
-            raise TypeError("cannot marshal recursive dictionaries")
-        memo[key] = None
-        write("<value><struct>\n")
-        for name, item in value.items():
-            if not isinstance(name, str):
-                raise TypeError("dictionary key must be string")
-            if "&" in name or "<" in name or ">" in name:
-                name = _escape(name)
-            text = _scalar(item)
-            if text is not None:
-                write(f"<member>\n<name>{name}</name>\n{text}</member>\n")
-            else:
-                write(f"<member>\n<name>{name}</name>\n")
-                _dump_fast(item, write, marshaller)
-                write("</member>\n")
-        write("</struct></value>\n")
-        del memo[key]
+        _dump_struct(value, write, marshaller)
     elif kind is list or kind is tuple:
-        memo = marshaller.memo
-        key = id(value)
-        if key in memo:
-            raise TypeError("cannot marshal recursive sequences")
-        memo[key] = None
-        write("<value><array><data>\n")
-        for item in value:
-            text = _scalar(item)
-            if text is not None:
-                write(text)
-            else:
-                _dump_fast(item, write, marshaller)
-        write("</data></array></value>\n")
-        del memo[key]
+        _dump_array(value, write, marshaller)
+    elif kind is str:
+        write(_string(value))
+    elif kind is int:
+        if value > _MAXINT or value < _MININT:
+            raise OverflowError("int exceeds XML-RPC limits")
+        write(f"<value><int>{value}</int></value>\n")
+    elif kind is bool:
+        write(_TRUE if value else _FALSE)
+    elif kind is float:
+        write(f"<value><double>{value!r}</double></value>\n")
     else:
-        text = _scalar(value)
-        if text is not None:
-            write(text)
+        marshaller._dump_slow(value, write)
+
+
+def _dump_struct(value: dict[Any, Any], write: Callable[[str], Any], marshaller: Any) -> None:
+    memo = marshaller.memo
+    key = id(value)
+    if key in memo:
+        raise TypeError("cannot marshal recursive dictionaries")
+    nested = False  # in ``memo`` only once it holds a container: no cycle runs otherwise
+    write("<value><struct>\n")
+    heads = _MEMBER_HEADS
+    for name, item in value.items():
+        head = heads.get(name)  # only plain-str keys are cached
+        if head is None:
+            head = _member_head(name)
+        kind = type(item)
+        if kind is str:
+            if item.isprintable() and "&" not in item and "<" not in item and ">" not in item:
+                write(f"{head}<value><string>{item}</string></value>\n</member>\n")
+            else:
+                write(f"{head}{_string(item)}</member>\n")
+        elif kind is bool:
+            write(f"{head}{_TRUE if item else _FALSE}</member>\n")
+        elif kind is int:
+            if item > _MAXINT or item < _MININT:
+                raise OverflowError("int exceeds XML-RPC limits")
+            write(f"{head}<value><int>{item}</int></value>\n</member>\n")
+        elif kind is float:
+            write(f"{head}<value><double>{item!r}</double></value>\n</member>\n")
+        elif kind is list and len(item) == 2 and type(item[0]) is int and type(item[1]) is str:
+            write(f"{head}{_pair(item[0], item[1])}</member>\n")  # a many2one's [id, name]
         else:
-            marshaller._dump_slow(value, write)
+            if not nested:
+                memo[key] = None
+                nested = True
+            write(head)
+            _dump_fast(item, write, marshaller)
+            write("</member>\n")
+    write("</struct></value>\n")
+    if nested:
+        del memo[key]
+
+
+def _dump_array(
+    value: list[Any] | tuple[Any, ...], write: Callable[[str], Any], marshaller: Any
+) -> None:
+    memo = marshaller.memo
+    key = id(value)
+    if key in memo:
+        raise TypeError("cannot marshal recursive sequences")
+    memo[key] = None
+    write("<value><array><data>\n")
+    for item in value:
+        kind = type(item)
+        if kind is str:
+            if item.isprintable() and "&" not in item and "<" not in item and ">" not in item:
+                write(f"<value><string>{item}</string></value>\n")
+            else:
+                write(_string(item))
+        elif kind is int:
+            if item > _MAXINT or item < _MININT:
+                raise OverflowError("int exceeds XML-RPC limits")
+            write(f"<value><int>{item}</int></value>\n")
+        elif kind is dict:
+            _dump_struct(item, write, marshaller)
+        elif kind is bool:
+            write(_TRUE if item else _FALSE)
+        elif kind is list or kind is tuple:
+            _dump_array(item, write, marshaller)
+        else:
+            _dump_fast(item, write, marshaller)
+    write("</data></array></value>\n")
+    del memo[key]
 
 
 def dumps_fault(code: int | str, message: str) -> str:
@@ -281,8 +348,18 @@ def _value(element: ElementTree.Element) -> Any:
     raise _Unsupported
 
 
+_HEADERS_START = b"content-length"
+_CONTENT_TYPE = (b"content-type", b"text/xml; charset=utf-8")
+_CORRELATION_HEADER = b"x-correlation-id"
+
+
 class XmlRpc:
-    """The two XML-RPC routes of one app."""
+    """The two XML-RPC routes of one app, and their raw ASGI twin (``asgi``).
+
+    ``asgi`` answers ``POST /xmlrpc[/2]/<service>`` without Starlette's routing, request
+    and response objects (``SandboxApp`` sends the known paths there); both produce the
+    same bytes and headers, through ``answer``.
+    """
 
     def __init__(self, services: Services, profile: Profile) -> None:
         self.services = services
@@ -298,16 +375,69 @@ class XmlRpc:
         CORRELATION_ID.set(request.headers.get("x-correlation-id"))
         try:
             body = await request.body()
+        except Exception as exc:  # a client gone before its body arrived
+            return _xml_response(self._fault(exc, legacy))
+        service = request.path_params["service"]
+        payload = await self.answer(body, service, transport, legacy=legacy)
+        if isinstance(payload, ConnectionDropped):
+            return await drop_connection(request.scope, payload)
+        return _xml_response(payload)
+
+    async def answer(
+        self, body: bytes, service: str, transport: str, *, legacy: bool
+    ) -> bytes | ConnectionDropped:
+        """The response body of one request, or the ``ConnectionDropped`` to act on."""
+        try:
             params, method = loads_request(body, self.use_datetime)
-            service = request.path_params["service"]
             result = await self.services.dispatch(service, method, list(params), transport)
-            payload = dumps_result(result)
+            return dumps_result(result).encode()
         except ConnectionDropped as exc:
-            return await drop_connection(request.scope, exc)
+            return exc
         except Exception as exc:
-            code, text = xmlrpc_legacy_fault(exc) if legacy else xmlrpc2_fault(exc)
-            payload = dumps_fault(code, text)
-        return Response(payload.encode(), media_type="text/xml")
+            return self._fault(exc, legacy)
+
+    @staticmethod
+    def _fault(exc: Exception, legacy: bool) -> bytes:
+        code, text = xmlrpc_legacy_fault(exc) if legacy else xmlrpc2_fault(exc)
+        return dumps_fault(code, text).encode()
+
+    async def asgi(
+        self, scope: Scope, receive: Receive, send: Send, service: str, *, legacy: bool
+    ) -> None:
+        """``handle_int`` / ``handle_legacy`` for ``service`` as a plain ASGI app."""
+        correlation_id = None
+        for name, value in scope["headers"]:
+            if name == _CORRELATION_HEADER:
+                correlation_id = value.decode("latin-1")
+                break
+        CORRELATION_ID.set(correlation_id)
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # http.disconnect: nobody to answer
+                await _send_xml(send, self._fault(ClientDisconnect(), legacy))
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        payload = await self.answer(body, service, "xmlrpc" if legacy else "xmlrpc2", legacy=legacy)
+        if isinstance(payload, ConnectionDropped):
+            response = await drop_connection(scope, payload)
+            await response(scope, receive, send)
+            return
+        await _send_xml(send, payload)
+
+
+def _xml_response(payload: bytes) -> Response:
+    return Response(payload, media_type="text/xml")
+
+
+async def _send_xml(send: Send, payload: bytes) -> None:
+    """What ``Response(payload, media_type="text/xml")`` sends, without building it."""
+    headers = [(_HEADERS_START, str(len(payload)).encode("latin-1")), _CONTENT_TYPE]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
 
 
 __all__ = ["OdooMarshaller", "XmlRpc", "dumps_fault", "dumps_result", "loads_request"]

@@ -4,23 +4,37 @@ Rows come from each version's master data, so a restricted user meets the same
 AccessError as on a real database. A model without any row is open to Settings users
 only (on a real database every installed model has rows; we seed those the recordings
 list and let administrators through the rest).
+
+A user's groups and a model's rows are cached in the sandbox's ``DerivedCache`` (passed as
+``env.state["derived"]``), which forgets them as soon as any row of the database changes.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import AccessError
 
 if TYPE_CHECKING:
+    from .derived import DerivedCache
     from .models import BaseModel
 
 VERBS = {"read": "access", "write": "modify", "create": "create", "unlink": "delete"}
 SETTINGS_GROUP = "base.group_system"
 
 
+def _cache(model: BaseModel, name: str) -> dict[Any, Any]:
+    """The sandbox's ``DerivedCache`` section ``name`` (kept across calls until any row
+    changes), or a per-transaction dict for environments made without one."""
+    env = model.env
+    derived: DerivedCache | None = env.state.get("derived")
+    if derived is None:
+        return env.state.setdefault(name, {})
+    return derived.section(env.cr, name)
+
+
 def user_group_ids(model: BaseModel, uid: int) -> frozenset[int]:
-    cache = model.env.state.setdefault("user_groups", {})
+    cache = _cache(model, "user_groups")
     if uid not in cache:
         rows = model._sql('SELECT gid FROM "res_groups_users_rel" WHERE uid = ?', (uid,))
         cache[uid] = frozenset(r[0] for r in rows)
@@ -28,7 +42,7 @@ def user_group_ids(model: BaseModel, uid: int) -> frozenset[int]:
 
 
 def _access_rows(model: BaseModel, operation: str) -> list[tuple[int | None, int]]:
-    cache = model.env.state.setdefault("access_rows", {})
+    cache = _cache(model, "access_rows")
     key = (model._name, operation)
     if key not in cache:
         cache[key] = model._sql(
