@@ -40,6 +40,15 @@ def add_parser(commands: Any) -> None:
         help="send this header (repeatable; masked)",
     )
     verify.add_argument(
+        "--query",
+        dest="query",
+        action="append",
+        default=[],
+        metavar="'name=value'",
+        help="send this query-parameter credential, e.g. hapikey=... (repeatable; masked): "
+        "as the contract's apiKey scheme of that name, else on every operation having it",
+    )
+    verify.add_argument(
         "--max-examples",
         type=_positive,
         default=None,
@@ -111,12 +120,13 @@ def run_lint(args: argparse.Namespace) -> int:
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from ..contracts._verify import VerifyOptions, parse_header, verify
+    from ..contracts._verify import VerifyOptions, parse_header, parse_query, verify
 
     options = VerifyOptions(
         contract=Path(args.contract),
         base_url=args.base_url,
         headers=tuple(parse_header(h) for h in args.headers),
+        query=tuple(parse_query(q) for q in args.query),
         max_examples=args.max_examples,
         seed=args.seed,
         junit=args.junit,

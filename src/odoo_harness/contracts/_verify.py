@@ -2,8 +2,10 @@
 
 We run ``st run`` in a child process (all default checks; examples, coverage, fuzzing and,
 when the contract has links, stateful phases), relay its progress, and write its JUnit XML
-and self-contained HTML report. Header values (often secrets) reach the child through its
-environment, never its argv, and are masked in everything printed or written. An
+and self-contained HTML report. Header and query-parameter credentials (``--header``,
+``--query``) reach the child through its environment, never its argv, and are masked in
+everything printed or written. A query credential is sent as the contract's ``apiKey``
+security scheme of that name (``in: query``), else as that query parameter. An
 operation's ``x-schema-valid-rejections`` statuses are added, for that operation only, to
 what ``positive_data_acceptance`` accepts.
 """
@@ -33,6 +35,7 @@ PHASES = "examples,coverage,fuzzing,stateful"
 MASK = "***"
 MIN_SECRET = 4  # shorter header values are masked by name only (schemathesis's sanitizer)
 _ENV_PREFIX = "ODOO_HARNESS_VERIFY_HEADER_"
+_QUERY_ENV_PREFIX = "ODOO_HARNESS_VERIFY_QUERY_"
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,7 @@ class VerifyOptions:
     contract: Path
     base_url: str
     headers: tuple[tuple[str, str], ...] = ()
+    query: tuple[tuple[str, str], ...] = ()
     max_examples: int | None = None
     seed: int | None = None
     junit: Path | None = None
@@ -71,6 +75,18 @@ def parse_header(text: str) -> tuple[str, str]:
     return name, value.strip()
 
 
+def parse_query(text: str) -> tuple[str, str]:
+    """``'name=value'`` -> (name, value); ConfigError naming the parameter, never its value."""
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep or not name or any(c.isspace() or c in "&?#" for c in name):
+        shown = name if sep else "<no '='>"
+        raise ConfigError(f"--query must be 'name=value' (got a parameter named {shown!r})")
+    if not value:
+        raise ConfigError(f"--query {name}=: the value is empty")
+    return name, value
+
+
 def public_url(url: str) -> str:
     """The URL without user:password."""
     parts = urlsplit(url)
@@ -88,14 +104,20 @@ def verify(options: VerifyOptions, echo: Callable[[str], None] = print) -> int:
     _check_reachable(options.base_url)
     for stale in (options.junit_path, options.html_path):
         stale.unlink(missing_ok=True)
-    secrets = [v for _, v in options.headers if len(v) >= MIN_SECRET]
+    secrets = [v for _, v in (*options.headers, *options.query) if len(v) >= MIN_SECRET]
     mask = _masker(secrets)
     echo(
         f"verifying {options.contract} ({len(contract.operations)} operations) "
         f"against {public_url(options.base_url)}"
     )
     with tempfile.TemporaryDirectory(prefix="odoo-harness-verify-") as tmp:
-        config, env = _config(Path(tmp), options.headers, _rejections(contract))
+        config, env = _config(
+            Path(tmp),
+            options.headers,
+            _rejections(contract),
+            query=options.query,
+            schemes=_query_schemes(contract),
+        )
         html_dir = Path(tmp) / "html"
         options.junit_path.parent.mkdir(parents=True, exist_ok=True)
         command = _command(options, config, html_dir)
@@ -128,20 +150,57 @@ def _rejections(contract: Contract) -> dict[str, list[int]]:
     return {op.label: statuses for op, statuses in schema_valid_rejections(contract.data)}
 
 
+def _query_schemes(contract: Contract) -> dict[str, str]:
+    """Query parameter name -> the contract's ``apiKey`` security scheme sent there."""
+    components = contract.data.get("components")
+    schemes = components.get("securitySchemes") if isinstance(components, dict) else None
+    if not isinstance(schemes, dict):
+        return {}
+    return {
+        scheme["name"]: key
+        for key, scheme in schemes.items()
+        if isinstance(scheme, dict)
+        and scheme.get("type") == "apiKey"
+        and scheme.get("in") == "query"
+        and isinstance(scheme.get("name"), str)
+    }
+
+
 def _config(
     tmp: Path,
     headers: Sequence[tuple[str, str]],
     rejections: Mapping[str, Sequence[int]] | None = None,
+    *,
+    query: Sequence[tuple[str, str]] = (),
+    schemes: Mapping[str, str] | None = None,
 ) -> tuple[Path, dict[str, str]]:
-    """A schemathesis.toml naming each header value by an environment variable, and the
-    child's environment holding them; one ``[[operations]]`` entry per operation with
-    ``x-schema-valid-rejections``, widening its ``positive_data_acceptance``."""
+    """A schemathesis.toml naming each header and query value by an environment variable,
+    and the child's environment holding them; one ``[[operations]]`` entry per operation
+    with ``x-schema-valid-rejections``, widening its ``positive_data_acceptance``. A query
+    value whose name is an ``apiKey`` scheme's (``schemes``) is that scheme's key, sent
+    where the contract asks for it; any other is a fixed value of that query parameter."""
     env = dict(os.environ)
     lines = ["[headers]"]
     for i, (name, value) in enumerate(headers):
         env[f"{_ENV_PREFIX}{i}"] = value
         lines.append(f'{json.dumps(name)} = "${{{_ENV_PREFIX}{i}}}"')
-    keys = [*_default_sanitized_keys(), *(name.lower() for name, _ in headers)]
+    auth, parameters = [], []
+    for i, (name, value) in enumerate(query):
+        env[f"{_QUERY_ENV_PREFIX}{i}"] = value
+        reference = f'"${{{_QUERY_ENV_PREFIX}{i}}}"'
+        scheme = (schemes or {}).get(name)
+        if scheme is not None:
+            auth += ["", f"[auth.openapi.{json.dumps(scheme)}]", f"api_key = {reference}"]
+        else:
+            parameters.append(f"{json.dumps('query.' + name)} = {reference}")
+    if parameters:
+        lines += ["", "[parameters]", *parameters]
+    lines += auth
+    keys = [
+        *_default_sanitized_keys(),
+        *(name.lower() for name, _ in headers),
+        *(name.lower() for name, _ in query),
+    ]
     lines += ["", "[output.sanitization]", f"keys-to-sanitize = {json.dumps(keys)}"]
     # Leave the user's working directory clean: no .schemathesis/ nor .hypothesis/ there.
     lines += ["", "[cache]", "enabled = false"]

@@ -4,6 +4,8 @@ recovery by reference after the answer was lost (``commit_then_drop``)."""
 from __future__ import annotations
 
 import json
+import threading
+import time
 
 import httpx
 import pytest
@@ -67,6 +69,48 @@ def test_a_key_still_in_flight_gets_409(client: httpx.Client, carrier: CarrierMo
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "IDEMPOTENCY_KEY_IN_USE"
     assert carrier.book.shipments[shipment["id"]]["status"] == "rated"
+
+
+def test_a_second_request_while_the_first_is_held_gets_409_over_the_wire(
+    client: httpx.Client, carrier: CarrierMock, carrier_url: str
+) -> None:
+    """Two overlapping HTTP requests with one key: the first is applied and held in flight
+    (a ``hold`` fault), the second arrives meanwhile and gets 409; afterwards a third one
+    replays the first's answer, and one label was bought."""
+    shipment = create_shipment(client)
+    fault = client.post(
+        f"{carrier_url}/_control/faults",
+        json={"kind": "hold", "seconds": 3, "path": "/v1/shipments/*/buy", "times": 1},
+    )
+    assert fault.status_code == 201, fault.text
+    answers: dict[str, httpx.Response] = {}
+
+    def first() -> None:
+        with httpx.Client(base_url=carrier_url, headers=client.headers, timeout=30) as http:
+            answers["first"] = _buy(http, shipment, "key-overlap")
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not carrier.journal.entries(kind="mock.fault"):  # the first is now held
+            assert time.monotonic() < deadline, "the first request never reached the mock"
+            time.sleep(0.01)
+        second = _buy(client, shipment, "key-overlap")
+        overlapped = "first" not in answers  # the first had not been answered yet
+    finally:
+        thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert second.status_code == 409, second.text
+    assert second.json()["error"]["code"] == "IDEMPOTENCY_KEY_IN_USE"
+    assert overlapped
+    assert answers["first"].status_code == 200, answers["first"].text
+    assert answers["first"].json()["status"] == "purchased"
+    replay = _buy(client, shipment, "key-overlap")
+    assert replay.status_code == 200
+    assert replay.headers["Idempotent-Replayed"] == "true"
+    assert replay.json() == answers["first"].json()
+    assert len(carrier.book.labels) == 1
 
 
 def test_errors_are_replayed_too(client: httpx.Client) -> None:

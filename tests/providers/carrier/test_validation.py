@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
+from odoo_harness.providers.carrier.addresses import verify
 from odoo_harness.providers.carrier.validation import SCHEMAS, conforms
 
 VALID = {
@@ -75,3 +76,30 @@ def test_fast_path_agrees_with_jsonschema(name: str, data: st.DataObject) -> Non
     other = data.draw(_mutated(VALID[name]))
     if conforms(schema, other):
         assert Draft202012Validator(schema).is_valid(other)
+
+
+@given(
+    st.fixed_dictionaries(
+        {
+            "street1": st.text(min_size=1, max_size=100),
+            "city": st.text(min_size=1, max_size=60),
+            "zip": st.text(min_size=1, max_size=20),
+            "state": st.text(max_size=60),
+            "country": st.just("US"),
+        }
+    )
+)
+def test_a_verified_address_is_still_a_valid_address(address: dict[str, str]) -> None:
+    """Standardising (spaces collapsed, upper case) never yields what the schema refuses:
+    a blank required field makes the address unverified, and upper case never lengthens
+    a value past what was sent (``ß`` -> ``SS``)."""
+    result = verify(address, "test")
+    blank = [key for key in ("street1", "city", "zip") if not address[key].strip()]
+    if blank:
+        assert result["status"] == "unverified"
+        assert {m["field"] for m in result["messages"]} >= set(blank)
+    if result["matched_address"] is not None:
+        schema = {**SCHEMAS["address_validation"]["properties"]["address"]}
+        assert conforms(schema, result["matched_address"]) or not list(
+            Draft202012Validator(schema).iter_errors(result["matched_address"])
+        )

@@ -1,6 +1,7 @@
 """HTTP-level faults for the mocks: the next N requests matching a method and a path
-pattern get a status and body, latency, a timeout, a dropped connection, or are applied
-and then dropped (``commit_then_drop``)."""
+pattern get a status and body, latency, a timeout, a dropped connection, are applied
+and then dropped (``commit_then_drop``), or are applied and held in flight for
+``seconds`` before their answer is completed and sent (``hold``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ import threading
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-KINDS = ("status", "latency", "timeout", "drop", "commit_then_drop")
+KINDS = ("status", "latency", "timeout", "drop", "commit_then_drop", "hold")
+AFTER_HANDLER = ("commit_then_drop", "hold")  # kinds applied once the handler has run
 MAX_SECONDS = 120.0
 
 

@@ -79,6 +79,14 @@ class IdempotencyStore:
             if entry is not None and entry.reply is None:
                 del self._entries[(scope, key)]
 
+    def abandon_in_flight(self) -> int:
+        """Forget every claim still in flight (their requests died with the process)."""
+        with self._lock:
+            stale = [k for k, entry in self._entries.items() if entry.reply is None]
+            for key in stale:
+                del self._entries[key]
+            return len(stale)
+
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

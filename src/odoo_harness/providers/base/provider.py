@@ -6,6 +6,8 @@ entry of request and response with secrets redacted, injected faults, malformed 
 answered in the provider's envelope (never a 500 with a traceback), and a control API
 under ``/_control`` with the Odoo sandbox's shape (faults, clock, journal, reset) plus
 ``seed`` and ``webhooks``. Handlers are plain functions run under the mock's lock.
+With ``state_path``, the state (``state_attributes``) is kept in a SQLite file after
+every request and read back when a mock starts on that file (``persistence``).
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import random
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -38,8 +42,9 @@ from ...controlapi import (
 )
 from ...journal import MASK, SECRET_KEYS, Journal, redact
 from ...serving import RAW_SEND_KEY, LoopbackServer, drop_connection
+from . import persistence
 from .errors import ProviderError
-from .faults import FaultSpecError, HttpFaultBook
+from .faults import AFTER_HANDLER, FaultSpecError, HttpFaultBook
 from .webhooks import WebhookDispatcher
 
 log = logging.getLogger(__name__)
@@ -88,9 +93,14 @@ class Call:
 
 @dataclass
 class Reply:
+    """A handler's answer. ``finish`` (optional) completes the request's bookkeeping once
+    the answer is final, under the mock's lock: after a ``hold`` fault's wait, so the
+    request stays in flight meanwhile (an idempotency key's stored reply, for one)."""
+
     status: int = 200
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    finish: Callable[[], None] | None = None
 
 
 Handler = Callable[[Call], Reply]
@@ -102,9 +112,17 @@ class MockProvider:
 
     name = "provider"
     request_id_header = "X-Request-Id"
+    # Subclasses: the attributes (dotted paths allowed) that hold the mock's state, kept in
+    # the state file; the base adds its own (random generator, id counters, secrets).
+    state_attributes: tuple[str, ...] = ()
 
     def __init__(
-        self, *, clock: Clock | None = None, journal: Journal | None = None, seed: int = 0
+        self,
+        *,
+        clock: Clock | None = None,
+        journal: Journal | None = None,
+        seed: int = 0,
+        state_path: str | Path | None = None,
     ) -> None:
         self.clock = clock or Clock()
         # not `journal or ...`: an empty Journal is falsy (it has a length)
@@ -114,15 +132,19 @@ class MockProvider:
         self.faults = HttpFaultBook()
         self._request_ids = itertools.count(1)
         self.secrets: set[str] = set()
+        self.state_file: persistence.StateFile | None = None
         self.reset()
+        if state_path is not None:
+            self._open_state(Path(state_path))
 
     # -- state ----------------------------------------------------------------------------
     def reset(self) -> None:
         with self.lock:
             self.rng = random.Random(self.seed_value)
-            self._counters: dict[str, itertools.count[int]] = {}
+            self._counters: dict[str, int] = {}
             self.faults.clear()
             self.reset_state()
+            self.save_state()
 
     def reset_state(self) -> None:
         """Subclasses: back to the empty (or default) state."""
@@ -132,16 +154,84 @@ class MockProvider:
         raise ControlError(f"the {self.name} mock takes no seed data")
 
     def next_id(self, prefix: str, width: int = 6) -> str:
-        counter = self._counters.setdefault(prefix, itertools.count(1))
-        return f"{prefix}{next(counter):0{width}d}"
+        value = self._counters.get(prefix, 1)
+        self._counters[prefix] = value + 1
+        return f"{prefix}{value:0{width}d}"
 
     def new_request_id(self) -> str:
         """The id of a request that brought none (subclasses: the provider's format)."""
         return f"req_{next(self._request_ids):08d}"
 
     def next_int(self, series: str, start: int = 1) -> int:
-        counter = self._counters.setdefault(series, itertools.count(start))
-        return next(counter)
+        value = self._counters.get(series, start)
+        self._counters[series] = value + 1
+        return value
+
+    # -- the state file -------------------------------------------------------------------
+    def _open_state(self, path: Path) -> None:
+        """Continue from the state in ``path``, or start it with the current state."""
+        state_file = persistence.StateFile(path)
+        documents = state_file.read()
+        with self.lock:
+            if documents:
+                persistence.check_header(documents.get("header"), self.name, path)
+                self._restore(persistence.restore(documents["state"], self._live(), path))
+            self.state_file = state_file
+            self.save_state()
+
+    def save_state(self) -> None:
+        """Write the state to the state file, if any (one transaction; under the lock)."""
+        if self.state_file is None:
+            return
+        with self.lock:
+            state = {
+                "attributes": {name: _get(self, name) for name in self._state_names()},
+                "webhooks": hooks.state() if (hooks := self._dispatcher()) else None,
+                "clock": self.clock.now(),
+            }
+            self.state_file.write(
+                {
+                    "header": persistence.header(self.name),
+                    "state": persistence.snapshot(state, self._live()),
+                }
+            )
+
+    def close_state(self) -> None:
+        """Stop writing the state file (the mock keeps running in memory)."""
+        with self.lock:
+            if self.state_file is not None:
+                self.state_file.close()
+                self.state_file = None
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        for name, value in state["attributes"].items():
+            _set(self, name, value)
+        hooks = self._dispatcher()
+        if hooks is not None and state.get("webhooks") is not None:
+            hooks.restore(state["webhooks"])
+        saved: datetime = state["clock"]
+        if saved > self.clock.now():  # the mock's time never goes back across a restart
+            self.clock.set(saved)
+        self.after_restore()
+
+    def after_restore(self) -> None:
+        """Subclasses: repair what a restart leaves behind (e.g. requests in flight)."""
+
+    def _state_names(self) -> tuple[str, ...]:
+        return ("rng", "_counters", "secrets", *self.state_attributes)
+
+    def _live(self) -> dict[str, object]:
+        """Objects the state points at that a restart does not replace."""
+        live: dict[str, object] = {
+            "mock": self,
+            "clock": self.clock,
+            "journal": self.journal,
+            "faults": self.faults,
+        }
+        hooks = self._dispatcher()
+        if hooks is not None:
+            live["webhooks"] = hooks
+        return live
 
     # -- hooks ----------------------------------------------------------------------------
     def routes(self) -> list[tuple[str, str, Handler]]:
@@ -233,11 +323,15 @@ class MockProvider:
         )
         self._journal_request(call)
         fault = self.faults.take(call.method, call.path)
-        if fault is not None and fault.kind != "commit_then_drop":
+        if fault is not None and fault.kind not in AFTER_HANDLER:
             early = await self._apply_fault(fault, call, request.scope)
             if early is not None:
                 return early
         reply = self._run(handler, call, authenticate=public)
+        if fault is not None and fault.kind == "hold":
+            await self._hold(fault, call, reply)
+        elif reply.finish is not None:
+            self._finish(reply, call)
         if fault is not None and fault.kind == "commit_then_drop":
             self.journal.record(
                 "mock.committed_then_dropped",
@@ -254,14 +348,44 @@ class MockProvider:
     def _run(self, handler: Handler, call: Call, *, authenticate: bool = True) -> Reply:
         try:
             with self.lock:
-                if authenticate:
-                    call.credential = self.authenticate(call)
-                return handler(call)
+                try:
+                    if authenticate:
+                        call.credential = self.authenticate(call)
+                    return handler(call)
+                finally:
+                    if self.state_file is not None:
+                        self.save_state()
         except ProviderError as error:
             return self.render_error(error, call)
         except Exception:  # a bug of ours: the provider's 500, never a traceback
             log.exception("%s mock failed on %s %s", self.name, call.method, call.path)
             return self.render_error(ProviderError(500, "INTERNAL_ERROR", "internal error"), call)
+
+    async def _hold(self, fault: Any, call: Call, reply: Reply) -> None:
+        """The request was applied; it stays in flight for ``fault.seconds`` (the lock is
+        free, so other requests run meanwhile), then its answer is completed."""
+        self.journal.record(
+            "mock.fault",
+            self.name,
+            fault.to_dict(),
+            correlation_id=call.request_id,
+            at=self.clock.now(),
+        )
+        try:
+            await asyncio.sleep(fault.seconds)
+        finally:  # completed even if the wait is cancelled: never a key stuck in flight
+            if reply.finish is not None:
+                self._finish(reply, call)
+
+    def _finish(self, reply: Reply, call: Call) -> None:
+        finish, reply.finish = reply.finish, None
+        try:
+            with self.lock:
+                if finish is not None:
+                    finish()
+                self.save_state()
+        except Exception:  # a bug of ours: logged, the answer already exists
+            log.exception("%s mock failed to finish %s %s", self.name, call.method, call.path)
 
     async def _apply_fault(self, fault: Any, call: Call, scope: Scope) -> Response | None:
         self.journal.record(
@@ -290,13 +414,16 @@ class MockProvider:
 
     def _respond(self, reply: Reply, call: Call) -> Response:
         headers = {self.request_id_header: call.request_id, **reply.headers}
+        encoded = (
+            None if reply.body is None or isinstance(reply.body, bytes) else _encode(reply.body)
+        )
         self.journal.record(
             "mock.response",
             self.name,
             {
                 "status": reply.status,
                 "headers": self._redact_headers(headers),
-                "body": self.redact(reply.body),
+                "body": self._journal_body(reply.body, encoded),
             },
             correlation_id=call.request_id,
             at=self.clock.now(),
@@ -305,7 +432,30 @@ class MockProvider:
             return Response(status_code=reply.status, headers=headers)
         if isinstance(reply.body, bytes):
             return Response(reply.body, status_code=reply.status, headers=headers)
-        return JSONResponse(reply.body, status_code=reply.status, headers=headers)
+        if encoded is None:  # not plain JSON: Starlette's encoder says why
+            return JSONResponse(reply.body, status_code=reply.status, headers=headers)
+        return Response(
+            encoded.encode(), status_code=reply.status, headers=headers, media_type=JSON_MEDIA
+        )
+
+    def _journal_body(self, value: Any, encoded: str | None) -> Any:
+        """The journal's copy of a body, redacted. When its JSON text (``encoded``) holds
+        nothing to mask, decoding that text is the copy (C speed); else the full walk."""
+        if encoded is not None and not self._may_hold_secrets(encoded):
+            return json.loads(encoded)
+        return self.redact(value)
+
+    def _may_hold_secrets(self, text: str) -> bool:
+        """Whether a JSON text might hold a secret: a secret-looking key, a registered
+        secret, or an escape sequence (which could spell either). Conservative: a false
+        positive only costs the full redaction walk."""
+        if "\\" in text:
+            return True
+        lowered = text.lower()
+        return any(key in lowered for key in _QUOTED_SECRET_KEYS) or any(
+            secret in text
+            for secret in tuple(self.secrets)  # a copy: handlers add secrets
+        )
 
     # -- journal and secrets --------------------------------------------------------------
     def register_secret(self, value: str) -> None:
@@ -332,7 +482,7 @@ class MockProvider:
             body = self.redact(dict(form))
         else:
             try:  # a body nested too deeply for json or redaction is journaled as text
-                body = self.redact(json.loads(call.body)) if call.body else None
+                body = self._request_body(call.body) if call.body else None
             except (ValueError, RecursionError):
                 body = self.redact(call.body.decode("utf-8", "replace"))
         self.journal.record(
@@ -348,6 +498,13 @@ class MockProvider:
             correlation_id=call.request_id,
             at=self.clock.now(),
         )
+
+    def _request_body(self, raw: bytes) -> Any:
+        """A JSON request body for the journal: decoded (a fresh object), and walked for
+        secrets only when its text may hold one."""
+        text = raw.decode("utf-8")  # UnicodeDecodeError is a ValueError: journaled as text
+        parsed = json.loads(text)
+        return self.redact(parsed) if self._may_hold_secrets(text) else parsed
 
     # -- control API ----------------------------------------------------------------------
     def _control_routes(self) -> list[BaseRoute]:
@@ -382,6 +539,7 @@ class MockProvider:
         if hooks is None:
             return bad_request(ControlError(f"the {self.name} mock sends no webhooks"))
         attempted = await asyncio.to_thread(hooks.deliver_due)
+        self.save_state()
         return JSONResponse({"attempted": attempted})
 
     async def _control_duplicate(self, request: Request) -> Response:
@@ -395,6 +553,7 @@ class MockProvider:
         except ControlError as exc:
             return bad_request(exc)
         hooks.duplicate_next(times)
+        self.save_state()
         return JSONResponse({"duplicate_next": times})
 
     async def _control_faults(self, request: Request) -> Response:
@@ -417,6 +576,7 @@ class MockProvider:
             except ControlError as exc:
                 return bad_request(exc)
             self.journal.record("clock.changed", self.name, state, at=self.clock.now())
+            self.save_state()
         return JSONResponse(clock_state(self.clock))
 
     async def _control_journal(self, request: Request) -> Response:
@@ -432,9 +592,21 @@ class MockProvider:
             data = await json_object(request)
             with self.lock:
                 summary = self.seed(data)
+                self.save_state()
         except (ControlError, ProviderError) as exc:
             return bad_request(exc)
         return JSONResponse({"seeded": summary})
+
+
+def _get(owner: object, dotted: str) -> Any:
+    for name in dotted.split("."):
+        owner = getattr(owner, name)
+    return owner
+
+
+def _set(owner: object, dotted: str, value: Any) -> None:
+    *path, last = dotted.split(".")
+    setattr(_get(owner, ".".join(path)) if path else owner, last, value)
 
 
 class _MockApp(Starlette):
@@ -459,6 +631,17 @@ def _allowed_methods(routes: list[Route], path: str) -> list[str]:
 
 
 _SCALARS = (int, float, bool, type(None))
+_QUOTED_SECRET_KEYS = tuple(f'"{key}"' for key in sorted(SECRET_KEYS))
+JSON_MEDIA = "application/json"
+
+
+def _encode(body: Any) -> str | None:
+    """A body's JSON text as Starlette's ``JSONResponse`` writes it; None when it is not
+    plain JSON (NaN, a non-JSON type)."""
+    try:
+        return json.dumps(body, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError):
+        return None
 
 
 def _scrub(value: Any, secrets: tuple[str, ...]) -> Any:

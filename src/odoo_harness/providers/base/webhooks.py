@@ -10,7 +10,6 @@ scenario advances time.
 
 from __future__ import annotations
 
-import itertools
 import json
 import threading
 from collections.abc import Callable
@@ -114,7 +113,7 @@ class WebhookDispatcher:
         self._lock = threading.RLock()
         self._subscriptions: dict[str, Subscription] = {}
         self._deliveries: list[Delivery] = []
-        self._ids = itertools.count(1)
+        self._next_id = 1
         self._extra_duplicates = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -130,7 +129,7 @@ class WebhookDispatcher:
                 errors=[{"field": "url", "code": "invalid", "message": "loopback only"}],
             )
         with self._lock:
-            sub = Subscription(f"wh_{next(self._ids):06d}", url, tuple(topics), secret)
+            sub = Subscription(f"wh_{self._take_id():06d}", url, tuple(topics), secret)
             self._subscriptions[sub.id] = sub
         return sub
 
@@ -164,7 +163,7 @@ class WebhookDispatcher:
                     for _ in range(copies):
                         self._deliveries.append(
                             Delivery(
-                                f"dlv_{next(self._ids):06d}",
+                                f"dlv_{self._take_id():06d}",
                                 sub.id,
                                 event,
                                 self.encode(event),
@@ -270,6 +269,29 @@ class WebhookDispatcher:
             self._subscriptions.clear()
             self._deliveries.clear()
             self._extra_duplicates = 0
+
+    def _take_id(self) -> int:
+        value, self._next_id = self._next_id, self._next_id + 1
+        return value
+
+    # -- persistence (``persistence.snapshot`` pickles what this returns) --------------------
+    def state(self) -> dict[str, Any]:
+        """The dispatcher's data: its containers copied (the delivery thread may change
+        them while they are pickled), the subscriptions and deliveries themselves not."""
+        with self._lock:
+            return {
+                "subscriptions": dict(self._subscriptions),
+                "deliveries": list(self._deliveries),
+                "next_id": self._next_id,
+                "extra_duplicates": self._extra_duplicates,
+            }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        with self._lock:
+            self._subscriptions = state["subscriptions"]
+            self._deliveries = state["deliveries"]
+            self._next_id = state["next_id"]
+            self._extra_duplicates = state["extra_duplicates"]
 
 
 __all__ = ["Delivery", "Event", "Signer", "Subscription", "UrlSigner", "WebhookDispatcher"]

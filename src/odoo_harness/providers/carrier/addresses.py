@@ -18,6 +18,9 @@ _UPPER = ("street1", "street2", "city", "state")
 def problems(address: dict[str, Any]) -> list[dict[str, Any]]:
     """The verification errors of an address (empty when it exists)."""
     found = []
+    for key in ("street1", "city", "zip"):
+        if not address[key].strip():
+            found.append(_message("E.ADDRESS.NOT_FOUND", key, f"{key} is blank"))
     if address["zip"].strip() == "00000":
         found.append(_message("E.ADDRESS.NOT_FOUND", "address", "Address not found"))
     if "NO HOUSE" in address["street1"].upper():
@@ -30,9 +33,15 @@ def standardized(address: dict[str, Any]) -> dict[str, Any]:
     matched = dict(address)
     for key in _UPPER:
         if key in matched:
-            matched[key] = " ".join(matched[key].split()).upper()
-    matched["zip"] = matched["zip"].strip().upper()
+            matched[key] = _upper(" ".join(matched[key].split()))
+    matched["zip"] = _upper(matched["zip"].strip())
     return matched
+
+
+def _upper(value: str) -> str:
+    """Upper case, unless that lengthens the value (``ß`` -> ``SS``) past what was sent."""
+    upper = value.upper()
+    return upper if len(upper) <= len(value) else value
 
 
 def verify(address: dict[str, Any], mode: str) -> dict[str, Any]:

@@ -15,6 +15,7 @@ import random
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from ...clock import Clock
@@ -70,9 +71,21 @@ class _TickingDispatcher(WebhookDispatcher):
 
 
 class CarrierMock(MockProvider):
-    """The ParcelHub mock: stateful, deterministic for a seed, in memory."""
+    """The ParcelHub mock: stateful, deterministic for a seed, in memory (and in a SQLite
+    file with ``state_path``)."""
 
     name = "carrier"
+    state_attributes = (
+        "settings",
+        "_by_key",
+        "_by_client",
+        "_by_id",
+        "buckets",
+        "tokens",
+        "book",
+        "idempotency",
+        "_hook_owners",
+    )
 
     def __init__(
         self,
@@ -81,6 +94,7 @@ class CarrierMock(MockProvider):
         journal: Journal | None = None,
         seed: int = 0,
         settings: Settings | None = None,
+        state_path: str | Path | None = None,
     ) -> None:
         clock = clock or Clock()
         journal = journal if journal is not None else Journal(now=clock.now)
@@ -94,7 +108,7 @@ class CarrierMock(MockProvider):
             encode=lambda event: json.dumps(event.payload, separators=(",", ":")).encode(),
         )
         self._hook_owners: dict[str, tuple[Account, str]] = {}
-        super().__init__(clock=clock, journal=journal, seed=seed)
+        super().__init__(clock=clock, journal=journal, seed=seed, state_path=state_path)
 
     # -- state ----------------------------------------------------------------------------
     def reset_state(self) -> None:
@@ -134,6 +148,10 @@ class CarrierMock(MockProvider):
         for account in settings.accounts:
             self.register_secret(account.api_key)
             self.register_secret(account.client_secret)
+
+    def after_restore(self) -> None:
+        """A buy in flight when the mock stopped never finished: its key is free again."""
+        self.idempotency.abandon_in_flight()
 
     def tick(self) -> None:
         """Reveal the tracking events the clock has reached (call under the lock)."""
@@ -329,9 +347,9 @@ class CarrierMock(MockProvider):
         if outcome == Outcome.REPLAY and stored is not None:
             return self._replay(call, stored)
         reply = self._buy(call)
-        self.idempotency.finish(
-            scope, key, StoredReply(reply.status, copy.deepcopy(reply.body), {})
-        )
+        stored = StoredReply(reply.status, copy.deepcopy(reply.body), {})
+        # stored once the answer is final: a `hold` fault keeps the key in flight until then
+        reply.finish = lambda: self.idempotency.finish(scope, key, stored)
         return reply
 
     def _buy(self, call: Call) -> Reply:

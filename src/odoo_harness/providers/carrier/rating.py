@@ -79,6 +79,7 @@ def quote(
     failing = (
         FAILING_CARRIER if str(request.get("reference", "")).endswith(PARTIAL_SUFFIX) else None
     )
+    expires = iso(expires_at)
     rates = [
         {
             "id": new_id(),
@@ -88,7 +89,7 @@ def quote(
             "amount": str(_price(s, kilos, international)),
             "currency": currency,
             "est_delivery_days": s.days + (3 if international else 0),
-            "expires_at": iso(expires_at),
+            "expires_at": expires,
             "mode": mode,
         }
         for s in SERVICES

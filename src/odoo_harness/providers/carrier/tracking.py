@@ -8,7 +8,6 @@ so the mock can send one ``tracker.updated`` per event. A voided label stops mov
 from __future__ import annotations
 
 import heapq
-import itertools
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -122,11 +121,12 @@ class Timeline:
     """The next due event of every moving tracker, earliest first."""
 
     _heap: list[tuple[datetime, int, Tracker]] = field(default_factory=list)
-    _order: itertools.count[int] = field(default_factory=itertools.count)
+    _order: int = 0  # ties in time keep insertion order
 
     def add(self, tracker: Tracker) -> None:
         if tracker.visible < len(tracker.due):
-            heapq.heappush(self._heap, (tracker.due[tracker.visible], next(self._order), tracker))
+            self._order += 1
+            heapq.heappush(self._heap, (tracker.due[tracker.visible], self._order, tracker))
 
     def advance(self, now: datetime) -> list[tuple[Tracker, int]]:
         """(tracker, visible count) for each event that became visible, in time order."""

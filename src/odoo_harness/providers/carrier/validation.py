@@ -141,8 +141,9 @@ def read_json(call: Call) -> Any:
     if not call.body:
         raise ProviderError(400, "INVALID_JSON", "the request needs a JSON body")
     try:
-        data = json.loads(call.body, parse_constant=_no_constant)
-        json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
+        data = json.loads(call.body, parse_constant=_no_constant, parse_float=_finite)
+        if b"\\u" in call.body:  # only a \u escape can spell a lone surrogate
+            json.dumps(data, ensure_ascii=False, allow_nan=False).encode("utf-8")
     except (ValueError, UnicodeError, RecursionError) as exc:
         raise ProviderError(400, "INVALID_JSON", f"the body is not valid JSON: {exc}") from None
     return data
@@ -241,6 +242,13 @@ def _field_error(error: ValidationError) -> dict[str, str]:
         path.append(str(extra[0]) if extra else "")
         return {"field": ".".join(path), "code": "unknown_field", "message": "is not allowed"}
     return {"field": ".".join(path) or "(body)", "code": code, "message": error.message[:300]}
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):  # 1e400: a JSON number, but not one that can be answered
+        raise ValueError(f"{text[:40]} is out of range")
+    return value
 
 
 def _no_constant(name: str) -> Any:

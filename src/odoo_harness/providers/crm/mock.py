@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 from ...clock import Clock
@@ -35,6 +36,15 @@ PUBLIC_PATHS = frozenset({"/oauth/v1/token"})
 class CrmMock(MockProvider):
     name = "crm"
     request_id_header = "X-HubSpot-Correlation-Id"
+    state_attributes = (
+        "portals",
+        "auth",
+        "hooks.target_url",
+        "hooks.max_concurrent",
+        "hooks.settings_at",
+        "hooks.subscriptions",
+        "hooks._sub",
+    )
 
     def __init__(
         self,
@@ -47,12 +57,13 @@ class CrmMock(MockProvider):
         credentials: Credentials | None = None,
         webhook_backoff: tuple[float, ...] = (60, 300, 900, 3600, 7200, 14400),
         webhook_max_failures: int = 10,
+        state_path: str | Path | None = None,
     ) -> None:
         self.limits = {**DEFAULT_LIMITS, **(limits or {})}
         self.credentials = credentials or Credentials()
         self.token_ttl = token_ttl
         self._hook_options = (webhook_backoff, webhook_max_failures)
-        super().__init__(clock=clock, journal=journal, seed=seed)
+        super().__init__(clock=clock, journal=journal, seed=seed, state_path=state_path)
         for secret in self.credentials.secrets():
             self.register_secret(secret)
 

@@ -113,7 +113,7 @@ class Associations:
     """Directional links between records; adding one direction adds its inverse."""
 
     def __init__(self) -> None:
-        self._links: dict[Key, dict[Key, set[int]]] = defaultdict(lambda: defaultdict(set))
+        self._links: dict[Key, dict[Key, set[int]]] = defaultdict(_targets)
 
     def add(self, source: Key, target: Key, type_id: int) -> None:
         kind = ASSOCIATION_TYPES[type_id]
@@ -143,6 +143,11 @@ class Associations:
             for t in types
         ]
         return {"results": results}
+
+
+def _targets() -> defaultdict[Key, set[int]]:
+    """A named factory (not a lambda), so that a mock's state file can store the links."""
+    return defaultdict(set)
 
 
 __all__ = ["Associations", "Key", "ObjectStore", "Record"]

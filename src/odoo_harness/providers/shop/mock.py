@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -63,6 +64,7 @@ class ShopMock(ShopHandlers):
 
     name = "shop"
     request_id_header = "X-Request-Id"
+    state_attributes = ("state", "buckets", "hooks", "hook_subscriptions", "created_at")
 
     def __init__(
         self,
@@ -77,6 +79,7 @@ class ShopMock(ShopHandlers):
         currency: str = "USD",
         backoff: tuple[float, ...] = BACKOFF,
         max_failures: int = 8,
+        state_path: str | Path | None = None,
     ) -> None:
         self.tokens = dict(tokens or {TEST_TOKEN: "test", LIVE_TOKEN: "live"})
         self.plans = dict(plans or PLANS)
@@ -88,7 +91,7 @@ class ShopMock(ShopHandlers):
         self.currency = currency
         self._backoff = backoff
         self._max_failures = max_failures
-        super().__init__(clock=clock, journal=journal, seed=seed)
+        super().__init__(clock=clock, journal=journal, seed=seed, state_path=state_path)
         for secret in (*self.tokens, client_secret):
             self.register_secret(secret)
 
