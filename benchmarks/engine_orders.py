@@ -22,6 +22,13 @@ Usage::
     .venv/bin/python benchmarks/engine_orders.py [--orders 500 5000] [--variants 50000]
         [--batch 500] [--quick]
 
+3. Live orders (``--live N``): the webhook path of ``engine run``. N orders arrive as
+   the receiver queues them (``jobs_for(order, "orders/create")``), ``--per-tick`` of them
+   between two passes of the engine loop; a pass is what ``engine run`` does each tick:
+   ``ShopOrdersFlow.run_batch`` over the due first attempts, then the worker (which runs
+   the rest one by one). Also printed: the worker alone (every order its own job run).
+   Odoo RPC calls per order for each, against the same <= 3 target.
+
 A benchmark, not a test: it prints figures and exits 0.
 """
 
@@ -46,7 +53,11 @@ from odoo_harness.contracts.flows import load_flows  # noqa: E402
 from odoo_harness.engine import JobStore, OdooAdapter, OdooConnection, Worker  # noqa: E402
 from odoo_harness.engine.catalogue_stock import CatalogueStockFlow, StockPoller  # noqa: E402
 from odoo_harness.engine.shop_adapter import ShopAdapter  # noqa: E402
-from odoo_harness.engine.shop_orders import ShopOrderPoller, ShopOrdersFlow  # noqa: E402
+from odoo_harness.engine.shop_orders import (  # noqa: E402
+    ShopOrderPoller,
+    ShopOrdersFlow,
+    jobs_for,
+)
 from odoo_harness.journal import Journal  # noqa: E402
 from odoo_harness.odoo.catalogue import CatalogueSpec, seed_catalogue  # noqa: E402
 from odoo_harness.odoo.http.server import SandboxServer  # noqa: E402
@@ -161,6 +172,75 @@ def bench_orders(count: int, batch: int, products: int) -> dict[str, Any]:
         bench.close()
 
 
+def _orders(count: int, skus: list[str], seed: int) -> list[dict[str, Any]]:
+    rng = random.Random(seed)
+    return [
+        {
+            "email": f"customer{rng.randrange(count // 2 + 1)}@example.com",
+            "line_items": [
+                {"sku": rng.choice(skus), "quantity": rng.randint(1, 3)}
+                for _ in range(rng.randint(1, 5))
+            ],
+        }
+        for _ in range(count)
+    ]
+
+
+def bench_live(count: int, per_tick: int, products: int, *, batched: bool) -> dict[str, Any]:
+    """``count`` webhook orders, ``per_tick`` arriving between two passes of the loop."""
+    bench = Bench(products)
+    try:
+        orders = _orders(count, bench.skus, count + per_tick)
+        for start in range(0, count, 1000):
+            bench.control("/_control/seed", {"orders": orders[start : start + 1000]})
+        bodies = list(bench.api.orders(status="any"))
+        flow = ShopOrdersFlow(bench.odoo, bench.store, journal=bench.journal)
+        worker = Worker(bench.store, PLANS, journal=bench.journal)
+        worker.register("shop_orders", flow)
+        bench.odoo.reset_counts()
+        started = time.perf_counter()
+        done = 0
+        for start in range(0, len(bodies), per_tick):
+            with bench.store.transaction():  # what the receiver does per delivery
+                for body in bodies[start : start + per_tick]:
+                    for spec in jobs_for(body, "orders/create"):
+                        bench.store.enqueue(*spec)
+            if batched:
+                imported, _ = flow.run_batch(skip=lambda job: job.attempts > 0)
+                done += imported
+            done += worker.run_due().done
+        wall = time.perf_counter() - started
+        return {
+            "orders": count,
+            "per_tick": per_tick,
+            "imported": done,
+            "wall_s": wall,
+            "odoo_calls": bench.odoo.calls,
+            "calls_per_order": bench.odoo.calls / max(done, 1),
+            "by_method": dict(bench.odoo.calls_by_method),
+        }
+    finally:
+        bench.close()
+
+
+def report_live(count: int, ticks: list[int], products: int) -> None:
+    print(f"== live (webhook) shop orders -> Odoo: {count} orders")
+    print(
+        f"{'path':<26} {'per tick':>8} {'imported':>8} {'wall s':>8} {'odoo calls':>10} "
+        f"{'calls/order':>11}"
+    )
+    runs = [("worker alone (one by one)", 1, False)] + [
+        ("engine run (batch + worker)", k, True) for k in ticks
+    ]
+    for label, per_tick, batched in runs:
+        r = bench_live(count, per_tick, products, batched=batched)
+        print(
+            f"{label:<26} {per_tick:>8} {r['imported']:>8} {r['wall_s']:>8.2f} "
+            f"{r['odoo_calls']:>10} {r['calls_per_order']:>11.3f}"
+        )
+    print(f"target <= {TARGET_CALLS} calls per order (amortised)")
+
+
 def bench_stock(variants: int, batch: int, *, prices: bool = False) -> dict[str, Any]:
     bench = Bench(variants)
     try:
@@ -250,7 +330,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--skip-orders", action="store_true", help="the stock push only")
     parser.add_argument("--quick", action="store_true", help="tiny counts (a smoke run)")
+    parser.add_argument(
+        "--live", type=int, default=0, metavar="N", help="only the live path, with N orders"
+    )
+    parser.add_argument(
+        "--per-tick",
+        type=int,
+        nargs="+",
+        default=[1, 5, 20],
+        metavar="K",
+        help="orders arriving between two passes of the engine loop (--live)",
+    )
     args = parser.parse_args(argv)
+    if args.live:
+        report_live(args.live, args.per_tick, args.products)
+        return 0
     if args.quick:
         args.orders, args.variants, args.products = [20, 60], 300, 20
     if not args.skip_orders:

@@ -94,7 +94,7 @@ def add_parser(commands: Any) -> None:
         type=int,
         default=None,
         metavar="ID",
-        help="the Odoo stock.location counted (default: stock.stock_location_stock)",
+        help="the Odoo stock.location counted (default: the first warehouse's stock location)",
     )
     run.add_argument(
         "--poll-every",
@@ -110,6 +110,26 @@ def add_parser(commands: Any) -> None:
         metavar="DIR",
         help="the contracts folder: flows, ownership, provider contracts (default ./contracts)",
     )
+    run.add_argument(
+        "--initial-sync",
+        choices=("all", "none"),
+        default="all",
+        help="what the first poll of a new store queues: every existing record (all, the "
+        "default) or only changes made from now on (none)",
+    )
+    run.add_argument(
+        "--webhook-url",
+        default=None,
+        metavar="URL",
+        help="the receiver's base URL as providers reach it, subscribed at start "
+        "(default: its own loopback URL)",
+    )
+    run.add_argument(
+        "--crm-app-id",
+        default=None,
+        metavar="ID",
+        help="the CRM app whose webhooks to set (with $ODOO_HARNESS_CRM_DEVELOPER_KEY)",
+    )
     for sub, handler in (
         (status, run_status),
         (failed, run_failed),
@@ -124,6 +144,9 @@ def add_parser(commands: Any) -> None:
             help=f"the engine's job store (default {DEFAULT_STORE})",
         )
         sub.set_defaults(handler=handler)
+    from . import stock_endpoint
+
+    stock_endpoint.add_parser(actions)
 
 
 def open_store(path: Path) -> JobStore:
@@ -204,6 +227,7 @@ ENV = {
     "odoo_api_key": "ODOO_HARNESS_ODOO_API_KEY",
     "crm_token": "ODOO_HARNESS_CRM_TOKEN",
     "crm_secret": "ODOO_HARNESS_CRM_CLIENT_SECRET",
+    "crm_developer_key": "ODOO_HARNESS_CRM_DEVELOPER_KEY",
     "shop_token": "ODOO_HARNESS_SHOP_TOKEN",
     "shop_secret": "ODOO_HARNESS_SHOP_CLIENT_SECRET",
     "carrier_client_id": "ODOO_HARNESS_CARRIER_CLIENT_ID",
@@ -227,6 +251,7 @@ class Schedule:
     every: float
     poll: Callable[[], int]
     due: float = 0.0
+    poller: Any = None  # what --initial-sync none baselines (engine/initial_sync.py)
 
 
 @dataclass
@@ -238,6 +263,11 @@ class Wiring:
     schedules: list[Schedule] = field(default_factory=list)
     flows: list[str] = field(default_factory=list)
     closers: list[Callable[[], None]] = field(default_factory=list)
+    # provider -> subscribe(receiver URL, webhook secret): the receiver at the provider
+    subscribers: dict[str, Callable[[str, str], list[Any]]] = field(default_factory=dict)
+    adapters: dict[str, Any] = field(default_factory=dict)
+    # run before each pass of the worker: (name, run() -> jobs done)
+    batches: list[tuple[str, Callable[[], int]]] = field(default_factory=list)
 
     def close(self) -> None:
         for close in reversed(self.closers):
@@ -290,6 +320,8 @@ def wire_flows(args: argparse.Namespace, store: JobStore, journal: Journal) -> W
         protocol=args.odoo_protocol,
     )
     odoo = OdooAdapter(connection, journal=journal)
+    if args.shop_url:  # shop orders and fulfilments mirror their bindings in Odoo
+        _check_binding_rights(odoo, args.odoo_login)
     worker = Worker(store, plans, journal=journal, notices=Notices(odoo, store))
     wiring = Wiring(worker, closers=[odoo.close])
     try:
@@ -303,6 +335,22 @@ def wire_flows(args: argparse.Namespace, store: JobStore, journal: Journal) -> W
         wiring.close()
         raise
     return wiring
+
+
+def _check_binding_rights(odoo: OdooAdapter, login: str) -> None:
+    """The engine mirrors its bindings as Odoo external ids: say so before the first job."""
+    from ..engine.errors import PermanentError
+
+    try:
+        odoo.search_count("ir.model.data", [("id", "=", 0)])
+    except PermanentError as exc:
+        if "AccessError" not in str(exc):
+            raise
+        raise ConfigError(
+            f"the Odoo user {login!r} may not read ir.model.data, where the engine keeps its "
+            "bindings as external ids: give it Administration / Access Rights "
+            "(base.group_erp_manager) in Odoo"
+        ) from None
 
 
 def _contracts_dir() -> Path:
@@ -324,8 +372,10 @@ def _wire_crm(
     from ..contracts.ownership import load_ownership
     from ..engine.crm_adapter import CrmAdapter
     from ..engine.crm_contacts import CrmContactsFlow
+    from ..engine.crm_deals import CrmDealsFlow, deal_poller
     from ..engine.poller import WatermarkPoller
     from ..engine.receiver import crm_router
+    from ..engine.subscriptions import subscribe_crm
 
     token = _env("crm_token")
     if not token:
@@ -334,6 +384,8 @@ def _wire_crm(
     wiring.closers.append(crm.close)
     ownership = load_ownership(contracts / "ownership" / "partners.yaml")
     flow = CrmContactsFlow(odoo, crm, store, ownership, journal=journal)
+    deals = load_ownership(contracts / "ownership" / "deals.yaml")
+    flow.deals = CrmDealsFlow(odoo, crm, flow, deals)
     wiring.worker.register("crm_contacts", flow)
     wiring.routers["crm"] = crm_router
     poller = WatermarkPoller(odoo, store, flow="crm_contacts", model="res.partner")
@@ -342,9 +394,24 @@ def _wire_crm(
             "crm_contacts (Odoo partners)",
             every("crm_contacts", "odoo_change"),
             lambda: poller.poll().enqueued,
+            poller=poller,
+        )
+    )
+    orders = deal_poller(odoo, store)
+    wiring.schedules.append(
+        Schedule(
+            "crm_contacts (Odoo sale orders as deals)",
+            every("crm_contacts", "odoo_change"),
+            lambda: orders.poll().enqueued,
+            poller=orders,
         )
     )
     wiring.flows.append("crm_contacts")
+    app_id, developer_key = args.crm_app_id, _env("crm_developer_key")
+    if app_id and developer_key:
+        wiring.subscribers["crm"] = lambda url, _secret: subscribe_crm(
+            crm, app_id, developer_key, f"{url}/webhooks/crm"
+        )
 
 
 def _wire_shop(
@@ -359,27 +426,51 @@ def _wire_shop(
     from ..engine.catalogue_stock import CatalogueStockFlow, StockPoller
     from ..engine.shop_adapter import ShopAdapter
     from ..engine.shop_orders import ShopOrderPoller, ShopOrdersFlow, shop_router
+    from ..engine.subscriptions import subscribe_shop
 
     token = _env("shop_token")
     if not token:
         raise ConfigError(f"--shop-url needs the shop's access token in {ENV['shop_token']}")
     shop = ShopAdapter(args.shop_url, token=token, journal=journal, contract=contract)
     wiring.closers.append(shop.close)
-    wiring.worker.register("shop_orders", ShopOrdersFlow(odoo, store, journal=journal))
+    wiring.adapters["shop"] = shop
+    wiring.subscribers["shop"] = lambda url, _secret: subscribe_shop(shop, f"{url}/webhooks/shop")
+    imports = ShopOrdersFlow(odoo, store, journal=journal)
+    wiring.worker.register("shop_orders", imports)
+    notices = wiring.worker.notices
+
+    def fresh_imports() -> int:
+        """The live path batched: the import jobs due now, first attempts only (a job
+        tried before, or with an open notice, runs alone in the worker)."""
+        done, _ = imports.run_batch(
+            skip=lambda job: (
+                job.attempts > 0 or (notices is not None and notices.get(job.id) is not None)
+            )
+        )
+        return done
+
+    wiring.batches.append(("shop_orders", fresh_imports))
     wiring.routers["shop"] = shop_router
     orders = ShopOrderPoller(shop, store)
     wiring.schedules.append(
         Schedule(
-            "shop_orders (shop orders)", every("shop_orders", "fallback_schedule"), orders.poll
+            "shop_orders (shop orders)",
+            every("shop_orders", "fallback_schedule"),
+            orders.poll,
+            poller=orders,
         )
     )
     wiring.flows.append("shop_orders")
     odoo_location = args.odoo_location
     if odoo_location is None:
-        found = odoo.external_id("stock.stock_location_stock")
-        if not found:
-            raise ConfigError("no stock.stock_location_stock in Odoo: pass --odoo-location ID")
-        odoo_location = int(found[1])
+        # The first warehouse's stock location: what stock.stock_location_stock names,
+        # read where an Inventory user may read it (ir.model.data needs Access Rights).
+        warehouses = odoo.search_read("stock.warehouse", [], ["lot_stock_id"], limit=1)
+        if not warehouses or not warehouses[0]["lot_stock_id"]:
+            raise ConfigError(
+                "Odoo has no warehouse with a stock location: pass --odoo-location ID"
+            )
+        odoo_location = int(warehouses[0]["lot_stock_id"][0])
     shop_location = args.shop_location
     if shop_location is None:
         locations = shop.locations()
@@ -395,6 +486,7 @@ def _wire_shop(
             "catalogue_stock (Odoo stock and products)",
             every("catalogue_stock", "schedule", "odoo_change"),
             lambda: stock.poll().enqueued,
+            poller=stock,
         )
     )
     wiring.flows.append("catalogue_stock")
@@ -411,6 +503,8 @@ def _wire_carrier(
 ) -> None:
     from ..engine.carrier_adapter import CarrierAdapter
     from ..engine.shipping import ShippingFlow, carrier_router, shipping_poller
+    from ..engine.shop_fulfilment import ShopFulfilment
+    from ..engine.subscriptions import subscribe_carrier
 
     client_id, api_key = _env("carrier_client_id"), _env("carrier_api_key")
     if not (client_id or api_key):
@@ -428,7 +522,14 @@ def _wire_carrier(
         contract=contract,
     )
     wiring.closers.append(carrier.close)
-    wiring.worker.register("shipping", ShippingFlow(odoo, carrier, store, journal=journal))
+    shop = wiring.adapters.get("shop")
+    fulfil = ShopFulfilment(odoo, shop, store, journal=journal) if shop is not None else None
+    wiring.worker.register(
+        "shipping", ShippingFlow(odoo, carrier, store, journal=journal, on_shipped=fulfil)
+    )
+    wiring.subscribers["carrier"] = lambda url, secret: subscribe_carrier(
+        carrier, f"{url}/webhooks/carrier", secret
+    )
     wiring.routers["carrier"] = carrier_router
     poller = shipping_poller(odoo, store)
     wiring.schedules.append(
@@ -436,6 +537,7 @@ def _wire_carrier(
             "shipping (Odoo deliveries)",
             every("shipping", "odoo_change"),
             lambda: poller.poll().enqueued,
+            poller=poller,
         )
     )
     wiring.flows.append("shipping")
@@ -446,6 +548,14 @@ def run_engine(args: argparse.Namespace) -> int:
     ``--for`` is over. Each flow whose provider URL is given is wired by URL and the
     credentials in the environment (``ENV``); without ``--odoo-url`` no flow runs and
     jobs without a handler are reported as failed."""
+    from ..scenarios.logmask import masked_logs
+
+    # httpx logs request URLs at INFO (-v): the CRM's developer key travels in the query.
+    with masked_logs(value for name in ENV if (value := _env(name))):
+        return _run_engine(args)
+
+
+def _run_engine(args: argparse.Namespace) -> int:
     import time
 
     from ..engine.receiver import WebhookReceiver
@@ -484,11 +594,14 @@ def run_engine(args: argparse.Namespace) -> int:
                 print(f"engine: flows {', '.join(wiring.flows)}")
                 for schedule in wiring.schedules:
                     print(f"engine: polling {schedule.name} every {schedule.every:g}s")
+                _initial_sync(args.initial_sync, wiring.schedules)
             else:
                 print("engine: no flow configured (pass --odoo-url and a provider URL)")
+            _subscribe(wiring, secrets, (args.webhook_url or server.url).rstrip("/"))
             print("engine: running", flush=True)
             while deadline is None or time.monotonic() < deadline:
                 _poll_due(wiring.schedules, time.monotonic())
+                _run_batches(wiring.batches)
                 report = worker.run_due()
                 if report.ran or report.skipped:
                     print(
@@ -511,6 +624,76 @@ def run_engine(args: argparse.Namespace) -> int:
         wiring.close()
         store.close()
     return EXIT_OK
+
+
+def _initial_sync(mode: str, schedules: list[Schedule]) -> None:
+    """``--initial-sync none``: every poller without a watermark starts from the source's
+    newest change instead of reading everything (``engine/initial_sync.py``)."""
+    from ..engine.initial_sync import baseline
+
+    if mode == "all":
+        print("engine: initial sync all: a poller's first run queues every existing record")
+        return
+    for schedule in schedules:
+        if schedule.poller is None:
+            continue
+        poller = schedule.poller
+        had = poller.store.watermark(poller.name)
+        try:
+            mark = baseline(poller)
+        except Exception as exc:  # the first poll then reads everything: say so
+            print(
+                f"engine: initial sync none: {schedule.name}: no baseline "
+                f"({type(exc).__name__}: {exc})",
+                flush=True,
+            )
+            continue
+        if mark:
+            print(f"engine: initial sync none: {schedule.name} starts after {mark}")
+        elif had:
+            print(f"engine: initial sync none: {schedule.name} continues from its watermark")
+        else:
+            print(f"engine: initial sync none: {schedule.name} has nothing yet: all is new")
+
+
+def _subscribe(wiring: Wiring, secrets: dict[str, str], url: str) -> None:
+    """Subscribe the receiver at each wired provider whose webhooks it can verify; a
+    subscription that exists already is found, not made twice (engine/subscriptions.py)."""
+    if "crm_contacts" in wiring.flows and "crm" not in wiring.subscribers:
+        print(
+            f"engine: crm webhooks not subscribed: needs --crm-app-id and "
+            f"{ENV['crm_developer_key']}"
+        )
+    for provider, subscribe in wiring.subscribers.items():
+        if provider not in secrets:
+            print(f"engine: {provider} webhooks not subscribed: no webhook secret")
+            continue
+        try:
+            made = subscribe(url, secrets[provider])
+        except Exception as exc:  # the pollers still run: report and go on
+            print(
+                f"engine: {provider} webhooks not subscribed: {type(exc).__name__}: {exc}",
+                flush=True,
+            )
+            continue
+        new = [m.what for m in made if m.created]
+        found = [m.what for m in made if not m.created]
+        print(
+            f"engine: subscribed {url}/webhooks/{provider} at the {provider}: "
+            f"{len(new)} new ({', '.join(new) or '-'}), {len(found)} found",
+            flush=True,
+        )
+
+
+def _run_batches(batches: list[tuple[str, Callable[[], int]]]) -> None:
+    for name, run in batches:
+        try:
+            done = run()
+        except Exception as exc:  # the worker runs the jobs one by one instead
+            print(f"engine: batch {name} failed: {type(exc).__name__}: {exc}", flush=True)
+            continue
+        if done:
+            print(f"engine: {name}: {done} job(s) done in one batch", flush=True)
 
 
 def _poll_due(schedules: list[Schedule], now: float) -> None:

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from .bugs import DEFECTS
 from .jobs import JobStore
 from .odoo_adapter import Domain, OdooAdapter
 
@@ -55,7 +56,8 @@ class Binder:
         self.model = model
         self.module = f"__{system}__"
         self.mirror = mirror
-        self.create_or_find_enabled = create_or_find
+        # the deliberate bug create_without_lookup turns the look-ups off (engine/bugs.py)
+        self.create_or_find_enabled = create_or_find and not DEFECTS.create_without_lookup
         store.add_schema(SCHEMA)
 
     # -- local bindings -------------------------------------------------------------------

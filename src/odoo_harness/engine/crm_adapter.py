@@ -74,6 +74,43 @@ class CrmAdapter(RestAdapter):
     def upsert_deal(self, order_id: int, properties: Mapping[str, Any]) -> dict[str, Any]:
         return self.upsert("deals", ORDER_KEY, str(order_id), properties)
 
+    def create(
+        self,
+        object_type: str,
+        properties: Mapping[str, Any],
+        associations: Iterable[tuple[str | int, int]] = (),
+    ) -> tuple[dict[str, Any] | None, str | None]:
+        """A plain create (not idempotent) with inline default associations
+        ``(to_id, association_type_id)``: ``(record, None)``, or ``(None, existing_id)`` when
+        the CRM refuses a duplicate unique value (409 naming the existing record)."""
+        body: dict[str, Any] = {"properties": _strings(properties)}
+        if associations:
+            body["associations"] = [
+                {
+                    "to": {"id": str(to_id)},
+                    "types": [
+                        {"associationCategory": "HUBSPOT_DEFINED", "associationTypeId": type_id}
+                    ],
+                }
+                for to_id, type_id in associations
+            ]
+        response = self.request("POST", f"{OBJECTS}/{object_type}", json=body, ok=(409,))
+        if response.status_code == 409:
+            existing = ((response.json().get("context") or {}).get("existingId") or [None])[0]
+            return None, str(existing) if existing else None
+        record: dict[str, Any] = response.json()
+        return record, None
+
+    def update(
+        self, object_type: str, object_id: str | int, properties: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        """``PATCH`` the given properties of one record."""
+        body = {"properties": _strings(properties)}
+        record: dict[str, Any] = self.call(
+            "PATCH", f"{OBJECTS}/{object_type}/{object_id}", json=body
+        )
+        return record
+
     def get(
         self,
         object_type: str,

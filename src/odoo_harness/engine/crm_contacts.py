@@ -26,6 +26,7 @@ from typing import Any
 
 from ..contracts.ownership import Ownership
 from ..journal import Journal
+from .bugs import DEFECTS
 from .crm_adapter import PARTNER_KEY, CrmAdapter
 from .errors import PermanentError
 from .jobs import Job, JobStore
@@ -36,6 +37,17 @@ from .worker import JobContext
 FLOW = "crm_contacts"
 SYSTEM = "engine"
 STAGE_TAG = "CRM: "
+_ODOO_OWNED_PLAIN = ("name", "vat", "zip", "city", "email", "phone")
+# the CRM-owned values the integration last saw in the CRM (imported, or read when a
+# contact was adopted): the reference an Odoo user's edit of a CRM-owned field is told by
+SEEN_SCHEMA = """
+CREATE TABLE IF NOT EXISTS crm_owned_seen (
+    partner_id INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (partner_id, field)
+);
+"""
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS crm_exports (
     partner_id INTEGER PRIMARY KEY,
@@ -68,7 +80,9 @@ class CrmContactsFlow:
         self.journal = journal if journal is not None else odoo.journal
         self.mapper = mapper or PartnerMapper()
         self.owners = dict(owners or {})
+        self.deals: Any = None  # a CrmDealsFlow (engine/crm_deals.py) for "deal" jobs
         store.add_schema(SCHEMA)
+        store.add_schema(SEEN_SCHEMA)
 
     def __call__(self, job: Job, context: JobContext) -> None:
         action = job.payload.get("action")
@@ -76,6 +90,8 @@ class CrmContactsFlow:
             self.export(int(job.payload["id"]), job, context)
         elif action == "import":
             self.import_change(job.payload, job, context)
+        elif action == "deal" and self.deals is not None:
+            self.deals.deal(int(job.payload["id"]), job, context)
         else:
             raise PermanentError(f"crm_contacts: unknown action {action!r}")
 
@@ -99,8 +115,11 @@ class CrmContactsFlow:
                 partner_id=partner_id,
                 reason="no change to a field Odoo owns",
             )
+            self._odoo_edits_of_crm_fields(job, partner_id, record)
             return
-        result = self.crm.upsert(object_type, PARTNER_KEY, str(partner_id), props)
+        if DEFECTS.overwrite_owned_fields:  # a deliberate bug (bugs.py): CRM-owned stage too
+            props.update(self._stage_of(record))
+        result = self._send(object_type, partner_id, props, first=previous is None)
         self.store.execute(
             "INSERT INTO crm_exports (partner_id, object_type, crm_id, fingerprint, properties) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT (partner_id) DO UPDATE SET "
@@ -117,6 +136,74 @@ class CrmContactsFlow:
             created=bool(result.get("new")),
             properties=sorted(props),
         )
+        self._odoo_edits_of_crm_fields(job, partner_id, record)
+
+    def _odoo_edits_of_crm_fields(self, job: Job, partner_id: int, record: Any) -> None:
+        """An Odoo user's lifecycle tag that differs from the stage the CRM (its owner)
+        has is an ``OwnershipConflict`` (journaled, never sent)."""
+        if not record.get("category_id"):
+            return
+        stage = self._stage_of(record).get("lifecyclestage")
+        rows = self.store.execute(
+            "SELECT value FROM crm_owned_seen WHERE partner_id = ? AND field = ?",
+            (partner_id, "lifecycle_stage"),
+        )
+        if not stage or not rows or rows[0][0] == stage:
+            return
+        [conflict] = self.ownership.conflicts("odoo", {"lifecycle_stage": stage})
+        self._event(
+            "OwnershipConflict",
+            job,
+            entity=conflict.entity,
+            field="lifecycle_stage",
+            property="lifecyclestage",
+            owner=conflict.owner,
+            writer=conflict.writer,
+            value=stage,
+            crm_value=rows[0][0],
+            partner_id=partner_id,
+            applied=False,
+        )
+
+    def _seen(self, partner_id: int, field: str, value: Any) -> None:
+        if value:
+            self.store.execute(
+                "INSERT INTO crm_owned_seen (partner_id, field, value) VALUES (?, ?, ?) "
+                "ON CONFLICT (partner_id, field) DO UPDATE SET value = excluded.value",
+                (partner_id, field, str(value)),
+            )
+
+    def _send(
+        self, object_type: str, partner_id: int, props: dict[str, str], *, first: bool
+    ) -> dict[str, Any]:
+        """Upsert by ``odoo_partner_id``. On a contact's first export, look it up by email
+        first: a contact a person already made in the CRM (no partner id yet) is adopted
+        (upsert by email) instead of refused as a duplicate."""
+        key = str(partner_id)
+        if DEFECTS.create_without_lookup and first:  # a deliberate bug (bugs.py)
+            created = self.crm.call(
+                "POST",
+                f"/crm/v3/objects/{object_type}",
+                json={"properties": {**props, PARTNER_KEY: key}},
+            )
+            return {**created, "new": True}
+        email = props.get("email")
+        if first and object_type == "contacts" and email:
+            found = self.crm.get(
+                object_type, email, properties=[PARTNER_KEY, "lifecyclestage"], id_property="email"
+            )
+            seen = (found or {}).get("properties") or {}
+            linked = seen.get(PARTNER_KEY)
+            if found is not None and linked in (None, "", key):
+                self._seen(partner_id, "lifecycle_stage", seen.get("lifecyclestage"))
+                return self.crm.upsert(object_type, "email", email, {**props, PARTNER_KEY: key})
+        return self.crm.upsert(object_type, PARTNER_KEY, key, props)
+
+    def _stage_of(self, record: Mapping[str, Any]) -> dict[str, str]:
+        """The lifecycle stage an Odoo partner's ``CRM: <stage>`` tag says."""
+        tags = self.odoo.read("res.partner.category", record.get("category_id") or [], ["name"])
+        stages = [t["name"][len(STAGE_TAG) :] for t in tags if t["name"].startswith(STAGE_TAG)]
+        return {"lifecyclestage": stages[0]} if stages else {}
 
     def _exported(self, partner_id: int) -> dict[str, Any] | None:
         rows = self.store.execute(
@@ -163,7 +250,7 @@ class CrmContactsFlow:
             else props.get(str(prop))
         )
         owner = self.ownership.owner(field)
-        if owner != "crm":
+        if owner != "crm" and not DEFECTS.overwrite_owned_fields:  # the bug skips the check
             self._non_owner_change(job, object_type, partner_id, field, str(prop), props)
             return
         self._apply(job, partner_id, field, value)
@@ -210,6 +297,7 @@ class CrmContactsFlow:
     def _apply(self, job: Job, partner_id: int, field: str, value: Any) -> None:
         if field == "lifecycle_stage":
             self._set_stage(partner_id, str(value or ""))
+            self._seen(partner_id, field, value)
         elif field == "owner":
             user_id = self.owners.get(str(value or ""))
             if value and user_id is None:
@@ -222,6 +310,8 @@ class CrmContactsFlow:
                 )
                 return
             self.odoo.write("res.partner", [partner_id], {"user_id": user_id or False})
+        elif DEFECTS.overwrite_owned_fields and field in _ODOO_OWNED_PLAIN:  # the bug
+            self.odoo.write("res.partner", [partner_id], {field: value or False})
         else:
             self._event("ImportSkipped", job, field=field, reason="no Odoo field for it")
             return

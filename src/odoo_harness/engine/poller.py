@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from .bugs import DEFECTS, crash_point
 from .jobs import JobStore
 from .odoo_adapter import OdooAdapter
 
@@ -66,15 +67,25 @@ class WatermarkPoller:
         report = PollReport(seen=len(rows), watermark=watermark)
         if not rows:
             return report
+        report.watermark = max(str(r["write_date"]) for r in rows)
+        if DEFECTS.enqueue_outside_outbox:  # a deliberate bug (engine/bugs.py)
+            self.store.set_watermark(self.name, report.watermark)  # committed alone
+            crash_point("poller.before_enqueue")
+            self._enqueue(rows, report)
+            return report
+        with self.store.transaction():
+            self.store.set_watermark(self.name, report.watermark)
+            crash_point("poller.before_enqueue")  # a crash here rolls the watermark back
+            self._enqueue(rows, report)
+        return report
+
+    def _enqueue(self, rows: list[dict[str, Any]], report: PollReport) -> None:
         with self.store.transaction():
             for row in rows:
                 key = f"{self.flow}:{self.model}:{row['id']}:{row['write_date']}"
                 payload = {"action": "export", "model": self.model, **self.payload(row)}
                 _, created = self.store.enqueue(self.flow, key, payload)
                 report.enqueued += created
-            report.watermark = max(str(r["write_date"]) for r in rows)
-            self.store.set_watermark(self.name, report.watermark)
-        return report
 
 
 __all__ = ["PollReport", "WatermarkPoller"]

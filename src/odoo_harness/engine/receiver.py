@@ -27,6 +27,7 @@ from starlette.routing import Route
 
 from ..clock import Clock
 from ..journal import Journal
+from .bugs import DEFECTS
 from .jobs import JobStore
 from .webhook_signatures import verify_carrier, verify_crm, verify_shop
 
@@ -94,6 +95,8 @@ class WebhookReceiver:
             stamp = verify_shop(secret, body, headers)
         else:
             stamp = verify_carrier(secret, body, headers)
+        if stamp is None and DEFECTS.accept_bad_signature:  # a deliberate bug (bugs.py)
+            stamp = int(self.clock.now().timestamp())
         if stamp is None:
             return self._refuse(provider, 401, "bad signature")
         age = self.clock.now().timestamp() - stamp

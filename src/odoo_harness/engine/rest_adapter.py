@@ -20,6 +20,7 @@ The adapter never retries on its own (the worker decides).
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -29,6 +30,7 @@ import httpx
 
 from ..contracts import Contract
 from ..journal import Journal
+from .bugs import DEFECTS
 from .errors import CredentialsError, PermanentError, RetryableError
 from .exchange import ExchangeLog
 
@@ -36,6 +38,7 @@ TokenRefresher = Callable[[], str]
 """Returns a fresh access token (e.g. an OAuth refresh-token grant); raises on refusal."""
 
 _MAX_LOGGED_BODY = 2000
+log = logging.getLogger(__name__)
 
 
 class RestAdapter:
@@ -126,6 +129,11 @@ class RestAdapter:
         self.log.request(
             cid, {"method": method, "path": path, "params": dict(params or {}), "body": body}
         )
+        if DEFECTS.secret_in_log:  # a deliberate bug (engine/bugs.py): headers unmasked
+            log.warning("%s %s%s headers=%s", method, self.base_url, path, headers)
+            self.journal.record(
+                "exchange.headers", self.system, {"headers": dict(headers)}, correlation_id=cid
+            )
         self.calls += 1
         started = time.perf_counter()
         try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from .bugs import DEFECTS
 from .errors import RetryableError
 
 
@@ -26,7 +27,7 @@ class RetryPolicy:
         Retry-After wins when it asks for longer."""
         base = self.first if self.backoff == "fixed" else self.first * (2 ** (attempt - 1))
         wait = min(base, self.maximum)
-        if error is not None and error.retry_after is not None:
+        if error is not None and error.retry_after is not None and not DEFECTS.ignore_retry_after:
             wait = max(wait, timedelta(seconds=error.retry_after))
         return wait
 

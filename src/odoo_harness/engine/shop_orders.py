@@ -21,8 +21,8 @@ cannot take (unknown SKU) is left to the worker, which fails it with the plan's 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from datetime import timedelta
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime, timedelta
 from typing import Any
 
 from ..journal import Journal
@@ -39,6 +39,7 @@ SYSTEM = "engine"
 IMPORT, CANCEL = "import", "cancel"
 CANCELLABLE = ("draft", "sent", "sale")
 NO_CANCEL_WIZARD = {"disable_cancel_warning": True}
+SKU_CACHE = timedelta(minutes=10)  # how long a SKU's product id is trusted without a read
 
 
 def import_key(order_id: Any) -> str:
@@ -99,6 +100,8 @@ class ShopOrdersFlow:
             create_or_find=create_or_find,
         )
         self._left: set[int] = set()  # jobs run_batch leaves to the worker
+        # SKU -> product.product id, with the time it was read (see _products)
+        self._sku_ids: dict[str, tuple[int, datetime]] = {}
 
     # -- the worker's handler -------------------------------------------------------------
     def __call__(self, job: Job, context: JobContext) -> None:
@@ -107,7 +110,11 @@ class ShopOrdersFlow:
         if not isinstance(order, Mapping):
             raise PermanentError(f"shop_orders: job {job.id} carries no order")
         if action == IMPORT:
-            self.import_one(order, job, context)
+            try:
+                self.import_one(order, job, context)
+            except SyncError:
+                self._sku_ids.clear()  # a stale product id may be why: read them again
+                raise
         elif action == CANCEL:
             self.cancel(order, job, context)
         else:
@@ -184,16 +191,22 @@ class ShopOrdersFlow:
         self._confirm({sale_id: created for sale_id, created in bound.values()})
         return {ext: sale_id for ext, (sale_id, _) in bound.items()}
 
-    def run_batch(self, limit: int = 500) -> tuple[int, int]:
+    def run_batch(
+        self, limit: int = 500, *, skip: Callable[[Job], bool] | None = None
+    ) -> tuple[int, int]:
         """Import the due ``import`` jobs of the flow in one batch; (done, left). Jobs whose
         order has an unknown SKU are left pending for the worker (which fails them with a
         notice); if the batch fails, its jobs go back to pending for the worker to run
-        one by one."""
+        one by one. ``skip(job)`` leaves more to the worker (``engine run``: jobs already
+        attempted or with an open notice, so a retry's success resolves its notice)."""
         window = self.store.due(limit * 4 + len(self._left))
         jobs = [
             j
             for j in window
-            if j.flow == FLOW and j.payload.get("action") == IMPORT and j.id not in self._left
+            if j.flow == FLOW
+            and j.payload.get("action") == IMPORT
+            and j.id not in self._left
+            and not (skip is not None and skip(j))
         ][:limit]
         if not jobs:
             return 0, 0
@@ -205,6 +218,7 @@ class ShopOrdersFlow:
         try:
             done = self.import_batch([j.payload["order"] for j in claimed], products)
         except SyncError as exc:
+            self._sku_ids.clear()
             for job in claimed:
                 self.store.retry_later(job.id, timedelta(0), str(exc), exc.kind)
             self.journal.record(
@@ -230,14 +244,28 @@ class ShopOrdersFlow:
         return {ext: partner_id for ext, (partner_id, _) in bound.items()}
 
     def _products(self, skus: Iterable[str]) -> dict[str, int]:
-        """product.product id by default_code (one search)."""
+        """product.product id by default_code: from the cache when read in the last
+        ``SKU_CACHE`` (unknown SKUs are never cached), else one search for the rest. The
+        cache is dropped when an import fails (a deleted product's id), so a retry reads
+        the ids again."""
         wanted = sorted(set(skus) - {""})
         if not wanted:
             return {}
-        rows = self.odoo.search_read(
-            "product.product", [("default_code", "in", wanted)], ["default_code"]
-        )
-        return {r["default_code"]: int(r["id"]) for r in rows}
+        now = self.store.clock.now()
+        found = {
+            sku: hit[0]
+            for sku in wanted
+            if (hit := self._sku_ids.get(sku)) is not None and now - hit[1] < SKU_CACHE
+        }
+        missing = [sku for sku in wanted if sku not in found]
+        if missing:
+            rows = self.odoo.search_read(
+                "product.product", [("default_code", "in", missing)], ["default_code"]
+            )
+            for row in rows:
+                found[row["default_code"]] = int(row["id"])
+                self._sku_ids[row["default_code"]] = (int(row["id"]), now)
+        return found
 
     def known_skus(self, orders: Sequence[Mapping[str, Any]]) -> set[str]:
         return set(self._products(_skus(orders)))

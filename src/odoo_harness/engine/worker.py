@@ -18,6 +18,7 @@ from typing import Any
 
 from ..contracts.flows import FlowPlan, RetrySpec
 from ..journal import Journal
+from .bugs import crash_point
 from .errors import CredentialsError, PermanentError, RetryableError, SyncError, exhausted
 from .exchange import running_job
 from .failed_queue import FailedQueue
@@ -128,6 +129,7 @@ class Worker:
             )
             error.__cause__ = exc
             return self._failed(job, context, error)
+        crash_point("worker.after_handler")  # tests: the process dies before "done"
         return self._succeeded(job, context)
 
     def _handler(self, job: Job) -> Handler:
