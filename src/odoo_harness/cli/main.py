@@ -14,6 +14,8 @@ from collections.abc import Sequence
 from ..errors import HarnessError
 from . import contracts as contracts_cmd
 from . import engine as engine_cmd
+from . import flows as flows_cmd
+from . import load as load_cmd
 from . import run as run_cmd
 from . import sandbox as sandbox_cmd
 
@@ -34,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox_cmd.add_parser(commands)
     contracts_cmd.add_parser(commands)
     engine_cmd.add_parser(commands)
+    flows_cmd.add_parser(commands)
+    load_cmd.add_parser(commands)
     return parser
 
 

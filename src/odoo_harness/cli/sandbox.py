@@ -66,6 +66,13 @@ def add_parser(commands: Any) -> None:
         "(default 0: any free ports)",
     )
     up.add_argument(
+        "--mock-state-dir",
+        default=None,
+        metavar="DIR",
+        help="keep the mocks' state in DIR/carrier.sqlite, shop.sqlite, crm.sqlite so that "
+        "it survives a restart (default: in memory)",
+    )
+    up.add_argument(
         "--no-mocks",
         dest="mocks",
         action="store_false",
@@ -130,23 +137,28 @@ def _mock_ports(base: int) -> list[int]:
 
 
 @contextlib.contextmanager
-def serve_mocks(port_base: int) -> Iterator[list[RunningMock]]:
+def serve_mocks(port_base: int, state_dir: Path | None = None) -> Iterator[list[RunningMock]]:
     """The carrier, shop and CRM mocks on 127.0.0.1, each from its documented constructor,
-    delivering webhooks on a background thread; stopped on exit."""
+    delivering webhooks on a background thread; stopped on exit. With ``state_dir``, each
+    keeps its state in ``<state_dir>/<mock>.sqlite``."""
     from ..providers.carrier import DEFAULT_ACCOUNTS, CarrierMock
     from ..providers.crm import CrmMock
     from ..providers.shop import CLIENT_SECRET, TEST_TOKEN, ShopMock
 
     carrier_port, shop_port, crm_port = _mock_ports(port_base)
+    paths = {name: state_dir / f"{name}.sqlite" if state_dir else None for name in MOCKS}
     with contextlib.ExitStack() as stack:
-        carrier = CarrierMock(seed=7)
+        carrier = CarrierMock(seed=7, state_path=paths["carrier"])
+        stack.callback(carrier.close_state)
         account = next(a for a in DEFAULT_ACCOUNTS if a.mode == "test")
         carrier_server = stack.enter_context(carrier.serve(carrier_port))
-        shop = ShopMock(seed=7)
+        shop = ShopMock(seed=7, state_path=paths["shop"])
+        stack.callback(shop.close_state)
         shop_server = stack.enter_context(shop.server(shop_port))
         shop.webhooks.start()
         stack.callback(shop.webhooks.stop)
-        crm = CrmMock(seed=0)
+        crm = CrmMock(seed=0, state_path=paths["crm"])
+        stack.callback(crm.close_state)
         crm_server = stack.enter_context(crm.server(crm_port))
         crm.webhooks.start()
         stack.callback(crm.webhooks.stop)
@@ -186,6 +198,19 @@ def serve_mocks(port_base: int) -> Iterator[list[RunningMock]]:
         ]
 
 
+def _mock_state_dir(name: str | None) -> Path | None:
+    if name is None:
+        return None
+    directory = Path(name)
+    if directory.exists() and not directory.is_dir():
+        raise ConfigError(f"--mock-state-dir {name}: is a file; name a folder")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"--mock-state-dir {name}: cannot use it ({exc.strerror})") from None
+    return directory
+
+
 def make_sandbox(args: argparse.Namespace) -> Sandbox:
     path = None
     if args.data_dir:
@@ -218,7 +243,10 @@ def sandbox_up(args: argparse.Namespace) -> int:
     _mock_ports(args.mock_port_base)  # a bad --mock-port-base is refused before anything starts
     server = SandboxServer(sandbox=make_sandbox(args), port=args.port)
     with server, contextlib.ExitStack() as stack:
-        mocks = stack.enter_context(serve_mocks(args.mock_port_base)) if args.mocks else []
+        state_dir = _mock_state_dir(args.mock_state_dir) if args.mocks else None
+        mocks = (
+            stack.enter_context(serve_mocks(args.mock_port_base, state_dir)) if args.mocks else []
+        )
         print(describe(server), flush=True)
         for mock in mocks:
             print(describe_mock(mock), flush=True)
@@ -228,6 +256,7 @@ def sandbox_up(args: argparse.Namespace) -> int:
                 flush=True,
             )
         print("Press Ctrl-C to stop.", flush=True)
+        print(f"sandbox ready: {server.url}", flush=True)  # what scripts wait for
         stop = threading.Event()
         deadline = None if args.seconds is None else time.monotonic() + args.seconds
         try:
