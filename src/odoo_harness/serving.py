@@ -87,6 +87,12 @@ class LoopbackServer:
         self._wait_until_ready()
         return self
 
+    def request_stop(self) -> None:
+        """Ask the server to exit and return at once (``stop`` waits for it): servers
+        asked together wind down together instead of one after the other."""
+        if self._server is not None:
+            self._server.should_exit = True
+
     def stop(self) -> None:
         server, thread = self._server, self._thread
         if server is None or thread is None:

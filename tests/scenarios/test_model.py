@@ -68,7 +68,7 @@ def test_steps_in_words_and_structured(tmp_path: Path) -> None:
         ),
         (
             "scenario: t\nflow: f\nwhen: [engine runs due jobs]\nthen: {}\n"
-            "faults:\n  - {system: shop, kind: drop}\n",
+            "faults:\n  - {system: fax, kind: drop}\n",
             ":6: faults[0].system: ",
         ),
     ],

@@ -17,8 +17,10 @@ from typing import Any
 
 from ..odoo.http.server import SandboxServer
 from ..odoo.profiles import DEFAULT_VERSION, PROFILES
+from ..scenarios.config import load_config
 
 PLUGIN = "odoo_harness.scenarios.plugin"
+NO_AUTOLOAD = "PYTEST_DISABLE_PLUGIN_AUTOLOAD"
 
 
 def add_parser(commands: Any) -> None:
@@ -29,7 +31,24 @@ def add_parser(commands: Any) -> None:
     parser.add_argument("-k", dest="keyword", metavar="EXPR", help="only scenarios matching EXPR")
     parser.add_argument("-x", "--exitfirst", action="store_true", help="stop at the first failure")
     parser.add_argument(
-        "--report", default="reports", metavar="DIR", help="where reports go (default reports/)"
+        "--report",
+        default=None,
+        metavar="DIR",
+        help="where reports go (default: report_dir of the configuration, else reports/)",
+    )
+    parser.add_argument(
+        "--odoo",
+        metavar="SPEC",
+        help="embedded (default) or url=URL[,db=DB,login=L]: run against an external Odoo; "
+        "its password or API key comes from ODOO_HARNESS_ODOO_PASSWORD / _API_KEY or the "
+        "configuration file, never from the command line",
+    )
+    parser.add_argument(
+        "--workers",
+        type=_workers,
+        default=1,
+        metavar="N",
+        help="run scenarios in N processes (pytest-xdist); each has its own sandboxes",
     )
     parser.add_argument("--junitxml", metavar="FILE", help="also write JUnit XML to FILE")
     parser.add_argument(
@@ -57,23 +76,51 @@ def run_scenarios(args: argparse.Namespace) -> int:
 
     from ..scenarios.progress import ScenarioProgress
 
+    harness = load_config()
+    if args.odoo:
+        harness = harness.with_odoo(args.odoo)  # a bad SPEC is a usage error, before pytest
+    harness.require_external_odoo()
+    report = args.report or harness.report_dir
     paths = args.paths or ["scenarios"]
     # pytest's terminal output is replaced by the one line per scenario of ScenarioProgress;
     # the repository's addopts may hold terminal options, so they are reset here.
     pytest_args = [*paths, "-p", "no:terminal", "-o", "addopts=", "--strict-markers"]
-    pytest_args += ["--odoo-harness-report", args.report]
-    if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
-        pytest_args += ["-p", PLUGIN]
+    pytest_args += ["--odoo-harness-report", report]
+    if args.odoo:
+        pytest_args += ["--odoo-harness-odoo", args.odoo]
+    # Only the plugins a scenario run needs: the others installed in the environment
+    # (schemathesis', hypothesis', ...) cost each xdist worker seconds to load.
+    pytest_args += ["-p", PLUGIN]
+    if args.workers > 1:
+        pytest_args += ["-p", "xdist.plugin", "-n", str(args.workers)]
     if args.keyword:
         pytest_args += ["-k", args.keyword]
     if args.exitfirst:
         pytest_args.append("-x")
     if args.junitxml:
         pytest_args.append(f"--junitxml={args.junitxml}")
-    progress = ScenarioProgress(print, Path(args.report))
-    code = int(pytest.main(pytest_args, plugins=[progress]))
+    progress = ScenarioProgress(print, Path(report))
+    autoload = os.environ.get(NO_AUTOLOAD)
+    os.environ[NO_AUTOLOAD] = "1"  # workers inherit it
+    try:
+        code = int(pytest.main(pytest_args, plugins=[progress]))
+    finally:
+        if autoload is None:
+            del os.environ[NO_AUTOLOAD]
+        else:
+            os.environ[NO_AUTOLOAD] = autoload
     sys.stdout.flush()
     return code
+
+
+def _workers(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"--workers: expected a whole number >= 1, got {text!r}")
+    return value
 
 
 def run_self_check(version: str) -> int:

@@ -17,7 +17,15 @@ if TYPE_CHECKING:
     from .sandboxes import Sandboxes
     from .sut import SystemUnderTest
 
-NOTABLE = ("OwnershipConflict", "ContractViolated", "JobRetried", "JobFailed", "JobPaused")
+NOTABLE = (
+    "OwnershipConflict",
+    "ContractViolated",
+    "JobRetried",
+    "JobFailed",
+    "JobPaused",
+    "EngineCrashed",
+    "EngineRestarted",
+)
 
 
 @dataclass(frozen=True)
@@ -65,7 +73,9 @@ def expectations(scenario: Scenario, sandboxes: Sandboxes, sut: SystemUnderTest)
         for i, exp in enumerate(spec if isinstance(spec, list) else [spec]):
             key = ("then", "crm", object_type) + ((i,) if isinstance(spec, list) else ())
             failures += _crm(scenario, sandboxes, object_type, exp, key)
-    if "failed_records" in then:
+    if isinstance(then.get("failed_records"), list):
+        failures += _failed_records(scenario, sandboxes, sut.failed_records())
+    elif "failed_records" in then:
         records = sut.failed_records()
         if len(records) != _count(then["failed_records"]):
             failures.append(
@@ -75,6 +85,78 @@ def expectations(scenario: Scenario, sandboxes: Sandboxes, sut: SystemUnderTest)
                     then["failed_records"],
                     records,
                     "the failed-record queue differs",
+                    _notable(sandboxes),
+                )
+            )
+    for system, counts in (then.get("requests") or {}).items():
+        failures += _requests(scenario, sandboxes, system, counts)
+    from .commerce_checks import commerce_expectations  # it builds on this module
+
+    failures += commerce_expectations(scenario, sandboxes)
+    return failures
+
+
+def _failed_records(
+    scenario: Scenario, sandboxes: Sandboxes, records: list[dict[str, Any]]
+) -> list[Failure]:
+    """Each expected entry matches its own record (``reason`` contained, other keys equal)
+    and no record is left over."""
+    wanted = scenario.then["failed_records"]
+    left = list(records)
+    missing = []
+    for want in wanted:
+        match = next((r for r in left if _is_record(r, want)), None)
+        if match is None:
+            missing.append(want)
+        else:
+            left.remove(match)
+    if not missing and not left:
+        return []
+    message = (
+        f"no failed record matches {missing[0]}" if missing else "more failed records than expected"
+    )
+    return [
+        Failure(
+            "then.failed_records",
+            scenario.line("then", "failed_records"),
+            wanted,
+            records,
+            message,
+            _notable(sandboxes),
+        )
+    ]
+
+
+def _is_record(record: Mapping[str, Any], want: Mapping[str, Any]) -> bool:
+    for key, value in want.items():
+        actual = str(record.get(key) or "")
+        if (value.lower() not in actual.lower()) if key == "reason" else actual != value:
+            return False
+    return True
+
+
+def _requests(
+    scenario: Scenario, sandboxes: Sandboxes, system: str, counts: Mapping[str, int]
+) -> list[Failure]:
+    """Requests the ``system`` sandbox received, counted by ``METHOD /path`` (``*`` ends
+    a prefix)."""
+    seen = [
+        f"{e.data.get('method')} {e.data.get('path')}"
+        for e in sandboxes.journal
+        if _sut_request(e) and e.system == system
+    ]
+    failures = []
+    for pattern, expected in counts.items():
+        prefix = pattern.endswith("*")
+        n = sum(1 for r in seen if (r.startswith(pattern[:-1]) if prefix else r == pattern))
+        if n != expected:
+            failures.append(
+                Failure(
+                    f"then.requests.{system}.{pattern}",
+                    scenario.line("then", "requests", system, pattern),
+                    expected,
+                    n,
+                    f"requests {system} received",
                     _notable(sandboxes),
                 )
             )
@@ -163,22 +245,31 @@ def _crm(
 
 # -- built-in checks ----------------------------------------------------------------------
 def builtin_checks(scenario: Scenario, sandboxes: Sandboxes) -> list[Failure]:
+    from .commerce_checks import commerce_checks  # it builds on this module
+
     entries = list(sandboxes.journal)
     return [
         *no_duplicate_records(scenario, sandboxes),
         *ownership_respected(scenario, entries),
         *messages_match_contracts(entries),
         *no_secret_in_journal(entries, sandboxes.systems.known_secrets),
+        *retry_after_respected(entries),
+        *forged_webhooks_refused(entries),
+        *commerce_checks(scenario, sandboxes),
     ]
 
 
 def no_duplicate_records(scenario: Scenario, sandboxes: Sandboxes) -> list[Failure]:
     """No two CRM contacts for one partner (or one email); no two partners for one email."""
     failures: list[Failure] = []
-    listed = sandboxes.crm_user.call(
-        "GET",
-        "/crm/v3/objects/contacts",
-        params={"limit": 100, "properties": "odoo_partner_id,email"},
+    listed = (
+        sandboxes.crm_user.call(
+            "GET",
+            "/crm/v3/objects/contacts",
+            params={"limit": 100, "properties": "odoo_partner_id,email"},
+        )
+        if sandboxes.crm_user is not None
+        else {}
     )
     contacts = [r.get("properties") or {} for r in listed.get("results", [])]
     for prop in ("odoo_partner_id", "email"):
@@ -260,8 +351,23 @@ def ownership_respected(scenario: Scenario, entries: list[JournalEntry]) -> list
 
 
 def messages_match_contracts(entries: list[JournalEntry]) -> list[Failure]:
-    """Every exchanged message valid against its contract: no ``ContractViolated``."""
-    violations = [e for e in entries if e.kind == "ContractViolated"]
+    """Every exchanged message valid against its contract: no ``ContractViolated``, except
+    on an answer the scenario injected as a fault (a gateway's 503 is not the provider's
+    API talking)."""
+    faulted = {e.correlation_id for e in entries if e.kind == "mock.fault"}
+    injected = {
+        str(headers.get("x-correlation-id"))
+        for e in entries
+        if e.kind == "mock.request"
+        and e.correlation_id in faulted
+        and (headers := {str(k).lower(): v for k, v in (e.data.get("headers") or {}).items()})
+    }
+    violations = [
+        e
+        for e in entries
+        if e.kind == "ContractViolated"
+        and not (e.data.get("where", "").startswith("response") and e.correlation_id in injected)
+    ]
     if not violations:
         return []
     return [
@@ -273,6 +379,73 @@ def messages_match_contracts(entries: list[JournalEntry]) -> list[Failure]:
             "a message did not match its contract",
             tuple(v.to_dict() for v in violations),
         )
+    ]
+
+
+def retry_after_respected(entries: list[JournalEntry]) -> list[Failure]:
+    """After a provider answered with ``Retry-After: N``, it gets no request for N seconds."""
+    failures = []
+    for i, answer in enumerate(entries):
+        if answer.kind != "mock.response":
+            continue
+        headers = {str(k).lower(): v for k, v in (answer.data.get("headers") or {}).items()}
+        wait = _seconds(headers.get("retry-after"))
+        if wait is None:
+            continue
+        until = answer.at.timestamp() + wait
+        early = next(
+            (
+                e
+                for e in entries[i + 1 :]
+                if _sut_request(e) and e.system == answer.system and e.at.timestamp() < until
+            ),
+            None,
+        )
+        if early is not None:
+            waited = early.at.timestamp() - answer.at.timestamp()
+            failures.append(
+                Failure(
+                    "retry_after_respected",
+                    1,
+                    f"no request to {answer.system} for {wait:g}s (Retry-After: {wait:g})",
+                    f"{early.data.get('method')} {early.data.get('path')} after {waited:g}s",
+                    f"{answer.system} asked to wait (Retry-After: {wait:g}); "
+                    f"the engine called again after {waited:g}s",
+                    (answer.to_dict(), early.to_dict()),
+                )
+            )
+    return failures
+
+
+def _sut_request(entry: JournalEntry) -> bool:
+    """A request a sandbox received from the system under test (not from the people a
+    scenario plays, who mark theirs with ``X-Harness-Actor``)."""
+    if entry.kind != "mock.request":
+        return False
+    headers = entry.data.get("headers") or {}
+    return not any(str(k).lower() == "x-harness-actor" for k in headers)
+
+
+def _seconds(value: Any) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def forged_webhooks_refused(entries: list[JournalEntry]) -> list[Failure]:
+    """Every webhook a scenario sent with a bad signature was refused with HTTP 401."""
+    accepted = [e for e in entries if e.kind == "ForgedWebhookSent" and e.data.get("status") != 401]
+    return [
+        Failure(
+            "forged_webhooks_refused",
+            1,
+            "HTTP 401 for a webhook with a bad signature",
+            f"HTTP {e.data.get('status')}",
+            f"the engine accepted a {e.data.get('provider')} webhook with a bad signature",
+            (e.to_dict(),),
+        )
+        for e in accepted
     ]
 
 
@@ -303,8 +476,10 @@ __all__ = [
     "Failure",
     "builtin_checks",
     "expectations",
+    "forged_webhooks_refused",
     "messages_match_contracts",
     "no_duplicate_records",
     "no_secret_in_journal",
     "ownership_respected",
+    "retry_after_respected",
 ]

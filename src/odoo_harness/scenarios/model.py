@@ -32,6 +32,18 @@ STEP_FORMS = (
     "time passes <n> <seconds|minutes|hours>",
     "engine runs due jobs",
     "user retries failed records",
+    "engine restarts",
+    "engine crashes after <n> jobs",
+    "engine crashes before queueing changes",
+    "crm sends a webhook with a bad signature",
+    "odoo calls <model>.<method> where {domain} (a user's button)",
+    "shop places order {order}",
+    "shop cancels order <name>",
+    "shop sends webhooks",
+    "shop resends the last webhook",
+    "shop sends a webhook with a bad signature [{order}]",
+    "carrier sends webhooks",
+    "schedule fires <flow>",
 )
 
 
@@ -106,6 +118,14 @@ def _validate(source: Source) -> None:
         extra = sorted(set(error.instance) - set(allowed))
         keypath.append(extra[0])
         message = f"unknown key; expected one of: {', '.join(allowed)}"
+    elif "propertyNames" in error.schema_path and isinstance(error.instance, str):
+        keypath.append(error.instance)
+        allowed = error.schema.get("enum")
+        message = (
+            f"unknown key; expected one of: {', '.join(allowed)}"
+            if allowed
+            else f"not a valid key: {error.message}"
+        )
     elif error.validator == "required":
         message = f"missing: {error.message.split(' is a required')[0]}"
     elif keypath and keypath[0] == "when" and len(keypath) == 2:
@@ -134,7 +154,27 @@ _WORDS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"time passes (?P<n>\d+) (?P<unit>second|minute|hour)s?$"), "time.pass"),
     (re.compile(r"engine runs due jobs$"), "engine.run_due_jobs"),
     (re.compile(r"user retries failed records$"), "user.retry_failed"),
+    (re.compile(r"engine restarts$"), "engine.restart"),
+    (re.compile(r"engine crashes after (?P<after>\d+) jobs?$"), "engine.crash"),
+    (re.compile(r"engine crashes before queueing changes$"), "engine.crash"),
+    (re.compile(r"crm sends a webhook with a bad signature$"), "crm.forged_webhook"),
+    (
+        re.compile(r"odoo calls (?P<model>[\w.]+)\.(?P<method>\w+) where (?P<where>\{.*\})$"),
+        "odoo.call",
+    ),
+    (re.compile(r"shop places order (?P<order>\{.*\})$"), "shop.place_order"),
+    (re.compile(r"shop cancels order (?P<name>\S+)$"), "shop.cancel_order"),
+    (re.compile(r"shop sends webhooks$"), "shop.send_webhooks"),
+    (re.compile(r"shop resends the last webhook$"), "shop.resend_last_webhook"),
+    (
+        re.compile(r"shop sends a webhook with a bad signature (?P<order>\{.*\})$"),
+        "shop.forged_webhook",
+    ),
+    (re.compile(r"shop sends a webhook with a bad signature$"), "shop.forged_webhook"),
+    (re.compile(r"carrier sends webhooks$"), "carrier.send_webhooks"),
+    (re.compile(r"schedule fires (?P<name>\w+)$"), "schedule.fire"),
 ]
+CRASHES = {"after": "worker.after_handler", None: "poller.before_enqueue"}
 
 
 def _step(source: Source, index: int, raw: Any) -> Step:
@@ -145,12 +185,29 @@ def _step(source: Source, index: int, raw: Any) -> Step:
     text = json.dumps(raw)
     if system == "time_passes":
         return _words(source, index, f"time passes {spec}", line)
+    if system == "engine" and spec == "restart":
+        return Step("engine.restart", {}, text, line)
+    if system == "engine" and isinstance(spec, dict):  # {crash: point, after: n}
+        return Step(
+            "engine.crash", {"point": spec["crash"], "after": spec.get("after", 0)}, text, line
+        )
     if system == "engine":
         return Step("engine.run_due_jobs", {}, text, line)
+    if system == "crm" and "forged_webhook" in spec:
+        return Step("crm.forged_webhook", {}, text, line)
     if system == "user":
         return Step("user.retry_failed", {}, text, line)
     if system == "crm" and "send_webhooks" in spec:
         return Step("crm.send_webhooks", {}, text, line)
+    if system == "schedule_fires":
+        return Step("schedule.fire", {"name": str(spec)}, text, line)
+    if system in ("shop", "carrier") and isinstance(spec, dict) and len(spec) == 1:
+        [(verb, args)] = spec.items()
+        if verb == "cancel_order":
+            return Step("shop.cancel_order", {"name": str(args)}, text, line)
+        if verb in ("place_order", "forged_webhook") and isinstance(args, dict):
+            return Step(f"shop.{verb}", {"order": args}, text, line)
+        return Step(f"{system}.{verb}", {}, text, line)
     [(verb, args)] = spec.items() if len(spec) == 1 else [(None, None)]
     if verb is None:
         raise source.error(("when", index, system), "one action per step")
@@ -172,6 +229,9 @@ def _words(source: Source, index: int, text: str, line: int) -> Step:
             args[key] = value
         if action == "time.pass":
             args = {"delta": timedelta(seconds=int(args["n"]) * UNITS[args["unit"]])}
+        if action == "engine.crash":
+            after = args.get("after")
+            args = {"point": CRASHES["after" if after else None], "after": int(after or 0)}
         return Step(action, args, text, line)
     raise source.error(("when", index), "not a step; write one of: " + "; ".join(STEP_FORMS))
 

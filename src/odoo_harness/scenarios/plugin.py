@@ -1,25 +1,36 @@
 """The pytest plugin (entry point ``pytest11: odoo_harness``): every ``*.scenario.yaml``
 is a test item, so ``-k``, ``-x``, markers, ``--lf`` and ``--junitxml`` work as usual.
 
-Each item runs its scenario against fresh sandboxes; a failure renders with
-``failure.render_failure``. At the end of a session that ran scenarios, the reports
-(``summary.json``, ``report.html``) go to ``--odoo-harness-report DIR`` (``reports/``).
+Each item runs its scenario against fresh sandboxes (or an external Odoo: the
+configuration of ``config.py`` and ``--odoo-harness-odoo``); a failure renders with
+``failure.render_failure``. Each result rides on its test report (so pytest-xdist brings
+the workers' results to the controller), and at the end of a session that ran scenarios the
+controller writes the reports (``summary.json``, ``report.html``, ``flows/``) to
+``--odoo-harness-report DIR`` (the configuration's ``report_dir``, else ``reports/``).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from ..engine.bugs import from_env as engine_bugs_from_env
 from ..errors import ConfigError
-from .failure import render_failure
+from ..journal import MASK
+from .config import HarnessConfig, load_config
+from .external import skip_reason
+from .failure import render_failure, reproduce_command
 from .model import SUFFIX, Scenario, load_scenario
 from .runner import ScenarioResult, run_scenario
 
-RESULTS = pytest.StashKey[list[ScenarioResult]]()
+RESULTS = pytest.StashKey[list[dict[str, Any]]]()  # ScenarioResult.to_dict(), redacted
+CONFIG = pytest.StashKey[HarnessConfig]()
+REPORT_ATTR = "odoo_harness_result"  # on TestReport: travels from xdist workers
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -27,8 +38,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption(
         "--odoo-harness-report",
         metavar="DIR",
-        default="reports",
-        help="where to write summary.json and report.html (default: reports/)",
+        default=None,
+        help="where to write summary.json and report.html (default: report_dir of the "
+        "configuration, else reports/)",
+    )
+    group.addoption(
+        "--odoo-harness-odoo",
+        metavar="SPEC",
+        default=None,
+        help="embedded (default) or url=URL[,db=DB,login=L]; the password or API key comes "
+        "from ODOO_HARNESS_ODOO_PASSWORD / _API_KEY or the configuration file",
     )
     group.addoption(
         "--odoo-harness-no-report",
@@ -41,6 +60,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "scenario: an odoo-harness business-flow scenario")
     config.stash[RESULTS] = []
+    config.pluginmanager.register(_ResultCollector(config.stash[RESULTS]))
+    try:
+        harness = load_config(config.invocation_params.dir)
+        spec = config.getoption("--odoo-harness-odoo")
+        if spec:
+            harness = harness.with_odoo(spec)
+        harness.require_external_odoo()
+        engine_bugs_from_env()
+    except ConfigError as exc:
+        raise pytest.UsageError(str(exc)) from None
+    config.stash[CONFIG] = harness
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
@@ -52,6 +82,8 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
 class ScenarioFile(pytest.File):
     def collect(self) -> Iterator[pytest.Item]:
         scenario = load_scenario(self.path)
+        if ("odoo_version",) not in scenario.lines:  # the configuration's default applies
+            scenario = replace(scenario, odoo_version=self.config.stash[CONFIG].odoo_version)
         item = ScenarioItem.from_parent(self, name=scenario.name, scenario=scenario)
         for marker in ("scenario", scenario.flow, *scenario.markers):
             self.config.addinivalue_line("markers", f"{marker}: odoo-harness scenario marker")
@@ -76,8 +108,12 @@ class ScenarioItem(pytest.Item):
         self.scenario = scenario
 
     def runtest(self) -> None:
-        result = run_scenario(self.scenario)
-        self.config.stash[RESULTS].append(result)
+        harness = self.config.stash[CONFIG]
+        reason = None if harness.odoo.embedded else skip_reason(self.scenario)
+        if reason:
+            pytest.skip(reason)
+        result = run_scenario(self.scenario, config=harness)
+        self.stash[ITEM_RESULT] = _report_data(result, harness)
         if not result.passed:
             raise ScenarioFailedError(result)
 
@@ -92,17 +128,91 @@ class ScenarioItem(pytest.Item):
         return self.path, 0, f"scenario: {self.scenario.title}"
 
 
+ITEM_RESULT = pytest.StashKey[dict[str, Any]]()
+
+
+def _report_data(result: ScenarioResult, harness: HarnessConfig) -> dict[str, Any]:
+    """What the reports need of one result, JSON-ready, with every known secret masked."""
+    data = {
+        **result.to_dict(),
+        "faults": list(result.scenario.faults),
+        "reproduce": reproduce_command(result),
+    }
+    text = json.dumps(data, default=str)
+    for secret in harness.secrets():
+        text = text.replace(json.dumps(secret)[1:-1], MASK)
+    return dict(json.loads(text))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    report = yield
+    if call.when != "call" or not isinstance(item, ScenarioItem):
+        return report
+    data = item.stash.get(ITEM_RESULT, None)
+    if data is None and report.failed:  # the scenario broke before it had a result
+        data = _broken(item.scenario, call.excinfo)
+    if data is not None:
+        setattr(report, REPORT_ATTR, data)  # xdist ships report.__dict__ to the controller
+    return report
+
+
+def _broken(scenario: Scenario, excinfo: pytest.ExceptionInfo[BaseException] | None) -> Any:
+    error = f"{excinfo.typename}: {excinfo.value}" if excinfo else "error"
+    return {
+        "name": scenario.name,
+        "title": scenario.title,
+        "flow": scenario.flow,
+        "path": str(scenario.path),
+        "odoo_version": scenario.odoo_version,
+        "outcome": "failed",
+        "seconds": 0.0,
+        "steps": [],
+        "failures": [
+            {
+                "check": "error",
+                "line": 1,
+                "expected": "the scenario runs",
+                "actual": error,
+                "message": "the scenario raised an error",
+                "entries": [],
+            }
+        ],
+        "journal": [],
+        "faults": list(scenario.faults),
+        "reproduce": f"odoo-harness run {scenario.path}",
+    }
+
+
+class _ResultCollector:
+    """Gathers report data from every test report: local ones and, on an xdist controller,
+    those the workers send (the data rides on the report itself)."""
+
+    def __init__(self, results: list[dict[str, Any]]) -> None:
+        self.results = results
+
+    @pytest.hookimpl
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        data = getattr(report, REPORT_ATTR, None)
+        if data is not None and report.when == "call":
+            self.results.append(data)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     config = session.config
     results = config.stash.get(RESULTS, [])
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller writes the reports
+        return
     if not results or config.getoption("--odoo-harness-no-report"):
         return
     from ..reports import write_reports  # reports read scenario results (lazy: no cycle)
 
-    folder = Path(config.getoption("--odoo-harness-report"))
+    harness = config.stash[CONFIG]
+    results.sort(key=lambda r: (r["path"], r["name"]))
+    folder = Path(config.getoption("--odoo-harness-report") or harness.report_dir)
     if not folder.is_absolute():
         folder = config.invocation_params.dir / folder
-    written = write_reports(results, folder)
+    written = write_reports(results, folder, secrets=harness.secrets())
     config.stash[REPORTS] = written
 
 

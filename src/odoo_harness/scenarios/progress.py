@@ -36,7 +36,10 @@ class ScenarioProgress:
             self.say(f"PASSED  {item}  ({report.duration:.2f} s)")
         elif report.skipped:
             self.counts["skipped"] += 1
-            self.say(f"SKIPPED {item}")
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else ""
+            self.say(
+                f"SKIPPED {item}" + (f"  ({reason.removeprefix('Skipped: ')})" if reason else "")
+            )
         else:
             self.counts["failed"] += 1
             self.say(f"FAILED  {item}  ({report.duration:.2f} s)\n{report.longreprtext}\n")

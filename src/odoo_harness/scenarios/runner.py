@@ -10,8 +10,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+import httpx
+
+from ..engine.webhook_signatures import CRM_SIGNATURE, CRM_TIMESTAMP, crm_signature
 from ..errors import HarnessError
 from .checks import Failure, builtin_checks, expectations
+from .commerce import COMMERCE_STEPS, resolve_refs
+from .commerce_checks import observe_states
+from .config import HarnessConfig
 from .model import Scenario, Step
 from .sandboxes import Sandboxes
 from .sut import SystemUnderTest, system_under_test
@@ -56,17 +62,24 @@ class ScenarioResult:
         }
 
 
-def run_scenario(scenario: Scenario, sut_factory: SutFactory = system_under_test) -> ScenarioResult:
+def run_scenario(
+    scenario: Scenario,
+    sut_factory: SutFactory = system_under_test,
+    config: HarnessConfig | None = None,
+) -> ScenarioResult:
     result = ScenarioResult(scenario)
     started = time.monotonic()
-    with Sandboxes(scenario) as sandboxes:
+    with Sandboxes(scenario, config=config) as sandboxes:
         sut = sut_factory(scenario.flow)
         try:
             sut.start(sandboxes.systems)
             sandboxes.load_given()
             sandboxes.inject_faults()
+            observe_states(sandboxes)
             for step in scenario.when:
                 outcome = _run_step(step, sandboxes, sut)
+                if outcome.ok:
+                    observe_states(sandboxes)
                 result.steps.append(outcome)
                 if not outcome.ok:
                     result.failures.append(
@@ -77,6 +90,7 @@ def run_scenario(scenario: Scenario, sut_factory: SutFactory = system_under_test
                 result.failures += expectations(scenario, sandboxes, sut)
             result.failures += builtin_checks(scenario, sandboxes)
         finally:
+            sandboxes.request_stop()  # they wind down while the engine closes
             sut.close()
         result.journal = _masked(sandboxes)
     result.seconds = time.monotonic() - started
@@ -96,11 +110,14 @@ def _run_step(step: Step, sandboxes: Sandboxes, sut: SystemUnderTest) -> StepRes
 def _act(step: Step, sandboxes: Sandboxes, sut: SystemUnderTest) -> str:
     args = step.args
     if step.action == "odoo.create":
-        record_id = sandboxes.odoo_user.create(args["model"], args["values"])
+        values = resolve_refs(sandboxes.odoo_user, args["values"])
+        record_id = sandboxes.odoo_user.create(args["model"], values)
         return f"{args['model']} {record_id} created"
     if step.action == "odoo.update":
         ids = sandboxes.odoo_user.search(args["model"], _domain(args["where"]))
-        sandboxes.odoo_user.write(args["model"], ids, args["values"])
+        sandboxes.odoo_user.write(
+            args["model"], ids, resolve_refs(sandboxes.odoo_user, args["values"])
+        )
         return f"{args['model']} {ids} updated"
     if step.action == "crm.update":
         found = sandboxes.crm_user.search(args["object"], args["where"])
@@ -120,7 +137,67 @@ def _act(step: Step, sandboxes: Sandboxes, sut: SystemUnderTest) -> str:
         for record in records:
             sut.retry(record["id"])
         return f"{len(records)} failed records retried"
+    if step.action in _ENGINE_STEPS:
+        return _ENGINE_STEPS[step.action](step, sandboxes, sut)
+    if step.action in COMMERCE_STEPS:
+        return COMMERCE_STEPS[step.action](step, sandboxes, sut)
     raise ValueError(f"unknown step action {step.action}")
+
+
+def _restart(step: Step, sandboxes: Sandboxes, sut: SystemUnderTest) -> str:
+    restart = getattr(sut, "restart", None)
+    if restart is None:
+        raise ValueError("the system under test cannot restart (it has no restart())")
+    return f"engine restarted; {restart()} jobs in flight recovered"
+
+
+def _crash(step: Step, sandboxes: Sandboxes, sut: SystemUnderTest) -> str:
+    crash_at = getattr(sut, "crash_at", None)
+    if crash_at is None:
+        raise ValueError("the system under test cannot crash on purpose (no crash_at())")
+    crash_at(step.args["point"], step.args["after"])
+    return f"the engine will die at {step.args['point']} (after {step.args['after']})"
+
+
+FORGED_SECRET = "not-the-app-client-secret"
+
+
+def _forged_webhook(step: Step, sandboxes: Sandboxes, sut: SystemUnderTest) -> str:
+    """A delivery to the engine's CRM webhook URL signed with a wrong secret."""
+    url = (getattr(sut, "webhook_urls", None) or {}).get("crm")
+    if not url:
+        raise ValueError("the system under test has no CRM webhook URL (webhook_urls)")
+    now = sandboxes.clock.now()
+    event = {
+        "eventId": 990001,
+        "subscriptionId": 1,
+        "portalId": 1,
+        "appId": sandboxes.systems.crm_app_id,
+        "occurredAt": int(now.timestamp() * 1000),
+        "subscriptionType": "contact.propertyChange",
+        "attemptNumber": 0,
+        "objectId": 1,
+        "propertyName": "lifecyclestage",
+        "propertyValue": "customer",
+        "changeSource": "INTEGRATION",
+    }
+    body = json.dumps([event]).encode()
+    stamp = str(int(now.timestamp() * 1000))
+    headers = {
+        "content-type": "application/json",
+        CRM_TIMESTAMP: stamp,
+        CRM_SIGNATURE: crm_signature(FORGED_SECRET, "POST", url, body, stamp),
+    }
+    status = httpx.post(url, content=body, headers=headers).status_code
+    sandboxes.journal.record("ForgedWebhookSent", "scenario", {"provider": "crm", "status": status})
+    return f"the receiver answered HTTP {status}"
+
+
+_ENGINE_STEPS = {
+    "engine.restart": _restart,
+    "engine.crash": _crash,
+    "crm.forged_webhook": _forged_webhook,
+}
 
 
 def _domain(where: dict[str, Any]) -> list[tuple[str, str, Any]]:
