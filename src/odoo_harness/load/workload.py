@@ -20,7 +20,6 @@ ONE_SKU, FIFTY_SKUS, DELTA, PAGE = "1 sku", "50 skus", "warehouse delta", "page 
 # then deltas since its last sync, and seldom a full catalogue walk.
 MIX: dict[str, int] = {ONE_SKU: 50, FIFTY_SKUS: 30, DELTA: 15, PAGE: 5}
 PAGE_LIMIT = 1000
-MAX_PAGES = 3  # a full walk follows next_page_token at most this many pages per task
 
 
 @dataclass(frozen=True)
