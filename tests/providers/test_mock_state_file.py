@@ -4,9 +4,13 @@ each request's write is one transaction, and a wrong file is refused with its na
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
+import pickle
 import shutil
 import sqlite3
+import stat
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
@@ -17,13 +21,13 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
 from odoo_harness.clock import Clock
 from odoo_harness.errors import ConfigError
-from odoo_harness.providers.base import StateFile
+from odoo_harness.providers.base import StateFile, persistence
 from odoo_harness.providers.carrier import DEFAULT_ACCOUNTS, CarrierMock, Limit, Settings
 from odoo_harness.providers.crm import CrmMock
 from odoo_harness.providers.shop import TEST_TOKEN, ShopMock
@@ -296,3 +300,323 @@ class StateFileMachine(RuleBasedStateMachine):
 
 TestStateFile = StateFileMachine.TestCase
 TestStateFile.settings = settings(max_examples=25, stateful_step_count=8, deadline=None)
+
+
+# -- loading is restricted: a state file cannot name a callable outside the allow-list ----
+
+
+def crafted(module: str, name: str, *args: object) -> bytes:
+    """A pickle that calls ``module.name(*args)`` when loaded without restriction."""
+    return f"c{module}\n{name}\n".encode() + pickle.dumps(args, protocol=0)[:-1] + b"R."
+
+
+def planted(path: Path, mock: str, state: bytes) -> None:
+    """A state file as someone might send it: a valid header and a crafted state."""
+    file = StateFile(path)
+    file.write({"header": persistence.header(mock), "state": state})
+    file.close()
+
+
+def payloads(marker: Path) -> list[tuple[bytes, str]]:
+    return [
+        (crafted("os", "system", f"touch {marker}"), "os.system"),
+        (crafted("posix", "system", f"touch {marker}"), "posix.system"),
+        (crafted("builtins", "eval", f"open({str(marker)!r}, 'w').close()"), "builtins.eval"),
+        (crafted("subprocess", "Popen", ["touch", str(marker)]), "subprocess.Popen"),
+        # a dotted name through an allowed module reaches its imports: refused as well
+        (
+            crafted(
+                "odoo_harness.providers.base.persistence",
+                "pickle.loads",
+                crafted("os", "system", f"touch {marker}"),
+            ),
+            "odoo_harness.providers.base.persistence.pickle.loads",
+        ),
+        (crafted("builtins", "getattr", "text", "__class__"), "builtins.getattr"),
+        # a live object's method outside LIVE_METHODS
+        (
+            crafted("odoo_harness.providers.base.persistence", "live_method", "mock", "reset"),
+            "'reset'",
+        ),
+    ]
+
+
+def test_the_crafted_payloads_would_run_when_unpickled_without_restriction(
+    tmp_path: Path,
+) -> None:
+    """The check below can fail: plain ``pickle.loads`` of the first payload runs it."""
+    marker = tmp_path / "ran"
+    pickle.loads(payloads(marker)[0][0])
+    assert marker.exists()
+
+
+@pytest.mark.parametrize("case", range(len(payloads(Path("x")))))
+@pytest.mark.parametrize("mock", ["carrier", "shop", "crm"])
+def test_a_state_file_naming_another_callable_is_refused_without_running_it(
+    tmp_path: Path, case: int, mock: str
+) -> None:
+    marker = tmp_path / "ran"
+    state, refused = payloads(marker)[case]
+    path = tmp_path / f"{mock}.sqlite"
+    planted(path, mock, state)
+    start = {"carrier": lambda: carrier(path), "shop": lambda: ShopMock(state_path=path)}
+    with pytest.raises(ConfigError) as caught:
+        start.get(mock, lambda: CrmMock(state_path=path))()
+    message = str(caught.value)
+    assert str(path) in message and refused in message and "refused" in message
+    assert "\n" not in message
+    assert not marker.exists()
+
+
+def test_the_cli_prints_the_refusal_on_one_line(tmp_path: Path) -> None:
+    """``sandbox up --mock-state-dir``: the refusal is a ``ConfigError`` (the CLI prints
+    ``HarnessError`` messages without a traceback)."""
+    from odoo_harness.cli.sandbox import serve_mocks
+
+    marker = tmp_path / "ran"
+    planted(tmp_path / "carrier.sqlite", "carrier", crafted("os", "system", f"touch {marker}"))
+    with pytest.raises(ConfigError, match="carrier.sqlite: refused"), serve_mocks(0, tmp_path):
+        pass
+    assert not marker.exists()
+
+
+def test_a_bound_method_outside_the_allow_list_is_not_saved() -> None:
+    clock = Clock(START, frozen=True)
+    with pytest.raises(pickle.PicklingError, match="Clock.advance.*LIVE_METHODS"):
+        persistence.snapshot({"callback": clock.advance}, {"clock": clock})
+
+
+def test_the_state_file_is_readable_by_its_owner_only(tmp_path: Path) -> None:
+    """It holds the mock's credentials in clear."""
+    path = tmp_path / "carrier.sqlite"
+    with carrier_client(carrier(path)) as http:
+        assert http.post("/v1/shipments", json=shipment("WH/OUT/1")).status_code == 201
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert KEY.encode() in path.read_bytes()  # as the docs say: the key is in clear
+
+
+# -- any state the mocks' APIs make survives save and load ---------------------------------
+
+CRM_TOKEN = "pat-na1-crmock-production-0001"
+SHOP_API = "/admin/api/2024-07"
+SHOP_CATALOGUE = {
+    "products": [
+        {"title": "Chair", "variants": [{"sku": "C", "price": "49.00", "stock": {"70001": 9}}]},
+        {"title": "Desk", "variants": [{"sku": "D", "price": "120.00", "stock": {"70001": 2}}]},
+    ]
+}
+VOLATILE = {"request_id", "requestId", "correlationId"}  # per process, not state
+
+
+def _stable(answer: Any) -> Any:
+    if isinstance(answer, dict):
+        return {k: _stable(v) for k, v in answer.items() if k not in VOLATILE}
+    if isinstance(answer, list | tuple):
+        return [_stable(v) for v in answer]
+    return answer
+
+
+def _carrier_op(http: Any, op: tuple[Any, ...], made: list[dict[str, Any]]) -> Any:
+    kind, n, value = op
+    if kind == "create":
+        body = shipment(f"R/{n}")
+        body["parcels"][0]["weight"] = value
+        answer = http.post("/v1/shipments", json=body)
+        if answer.status_code == 201:
+            made.append(answer.json())
+    elif kind == "advance":
+        answer = http.post("/_control/clock", json={"advance": value})
+    elif not made:
+        return None
+    elif kind == "buy":
+        target = made[n % len(made)]
+        answer = http.post(
+            f"/v1/shipments/{target['id']}/buy",
+            json={"rate_id": target["rates"][value % len(target["rates"])]["id"]},
+            headers={"Idempotency-Key": f"k-{n}"},
+        )
+    else:
+        answer = http.post(f"/v1/shipments/{made[n % len(made)]['id']}/void")
+    return answer.status_code, answer.json()
+
+
+def _shop_op(http: Any, op: tuple[Any, ...], made: list[dict[str, Any]]) -> Any:
+    kind, n, value = op
+    if kind == "checkout":
+        sale = {
+            "email": f"c{n}@example.com",
+            "line_items": [{"sku": "CD"[n % 2], "quantity": value}],
+        }
+        answer = http.post("/_control/shop/checkout", json=sale)
+    elif kind == "adjust":
+        products = http.get(f"{SHOP_API}/products.json").json()["products"]
+        item = products[n % 2]["variants"][0]["inventory_item_id"]
+        move = {"location_id": 70001, "inventory_item_id": item, "available_adjustment": value}
+        answer = http.post(f"{SHOP_API}/inventory_levels/adjust.json", json=move)
+    elif kind == "cancel":
+        orders = http.get(f"{SHOP_API}/orders.json", params={"status": "any"}).json()["orders"]
+        if not orders:
+            return None
+        answer = http.post(f"{SHOP_API}/orders/{orders[n % len(orders)]['id']}/cancel.json")
+    else:
+        answer = http.post("/_control/clock", json={"advance": value})
+    return answer.status_code, answer.json()
+
+
+def _crm_op(http: Any, op: tuple[Any, ...], made: list[dict[str, Any]]) -> Any:
+    kind, n, value = op
+    contacts = "/crm/v3/objects/contacts"
+    if kind == "create":
+        body = {"properties": {"email": f"p{n % 4}@example.com", "firstname": f"F{value}"}}
+        answer = http.post(contacts, json=body)
+        if answer.status_code == 201:
+            made.append(answer.json())
+    elif kind == "advance":
+        answer = http.post("/_control/clock", json={"advance": value})
+    elif not made:
+        return None
+    elif kind == "update":
+        target = made[n % len(made)]["id"]
+        answer = http.patch(f"{contacts}/{target}", json={"properties": {"lastname": f"L{value}"}})
+    else:
+        answer = http.delete(f"{contacts}/{made[n % len(made)]['id']}")
+        return answer.status_code
+    return answer.status_code, answer.json()
+
+
+def _carrier_final(http: Any) -> Any:
+    return http.get("/v1/shipments", params={"limit": 100}).json()
+
+
+def _shop_final(http: Any) -> Any:
+    return [
+        http.get(f"{SHOP_API}/{what}.json", params={"status": "any"}).json()
+        for what in ("orders", "products", "customers")
+    ]
+
+
+def _crm_final(http: Any) -> Any:
+    return http.get("/crm/v3/objects/contacts", params={"limit": 100}).json()
+
+
+def _new_shop(path: Path | None, seeded: bool) -> ShopMock:
+    mock = ShopMock(clock=Clock(START, frozen=True), seed=3, state_path=path)
+    if seeded:  # through the control API, which saves the state (``seed()`` alone does not)
+        with _client(mock, {}) as http:
+            assert http.post("/_control/seed", json=SHOP_CATALOGUE).status_code == 200
+    return mock
+
+
+MOCKS: dict[str, Any] = {
+    "carrier": (
+        lambda path, seeded: carrier(path),
+        {"Authorization": f"Bearer {KEY}"},
+        _carrier_op,
+        _carrier_final,
+        st.one_of(
+            st.tuples(
+                st.just("create"),
+                st.integers(0, 9),
+                st.floats(0.1, 40.0).map(lambda w: round(w, 1)),
+            ),
+            st.tuples(st.sampled_from(["buy", "void"]), st.integers(0, 9), st.integers(0, 3)),
+            st.tuples(st.just("advance"), st.just(0), st.integers(1, 200_000)),
+        ),
+    ),
+    "shop": (
+        _new_shop,
+        {"X-Shopify-Access-Token": TEST_TOKEN},
+        _shop_op,
+        _shop_final,
+        st.one_of(
+            st.tuples(st.just("checkout"), st.integers(0, 9), st.integers(1, 3)),
+            st.tuples(st.just("adjust"), st.integers(0, 1), st.integers(-3, 3)),
+            st.tuples(st.just("cancel"), st.integers(0, 9), st.just(0)),
+            st.tuples(st.just("advance"), st.just(0), st.integers(1, 200_000)),
+        ),
+    ),
+    "crm": (
+        lambda path, seeded: CrmMock(clock=Clock(START, frozen=True), state_path=path),
+        {"Authorization": f"Bearer {CRM_TOKEN}"},
+        _crm_op,
+        _crm_final,
+        st.one_of(
+            st.tuples(st.just("create"), st.integers(0, 9), st.integers(0, 99)),
+            st.tuples(
+                st.sampled_from(["update", "archive"]), st.integers(0, 9), st.integers(0, 99)
+            ),
+            st.tuples(st.just("advance"), st.just(0), st.integers(1, 200_000)),
+        ),
+    ),
+}
+
+
+class _InProcess:
+    """A synchronous client of a mock's app in this process (no socket: the property
+    test makes hundreds of mocks; the tests above cover the wire)."""
+
+    def __init__(self, mock: Any, headers: dict[str, str]) -> None:
+        self.loop = asyncio.new_event_loop()
+        transport = httpx.ASGITransport(app=mock.app())
+        self.http = httpx.AsyncClient(transport=transport, base_url="http://mock", headers=headers)
+
+    def request(self, method: str, url: str, **options: Any) -> httpx.Response:
+        return self.loop.run_until_complete(self.http.request(method, url, **options))
+
+    get = functools.partialmethod(request, "GET")
+    post = functools.partialmethod(request, "POST")
+    patch = functools.partialmethod(request, "PATCH")
+    delete = functools.partialmethod(request, "DELETE")
+
+    def close(self) -> None:
+        self.loop.run_until_complete(self.http.aclose())
+        self.loop.close()
+
+
+@contextmanager
+def _client(mock: Any, headers: dict[str, str]) -> Iterator[_InProcess]:
+    http = _InProcess(mock, headers)
+    try:
+        yield http
+    finally:
+        http.close()
+
+
+def _run(mock: Any, headers: dict[str, str], do: Any, ops: list[Any], made: list[Any]) -> Any:
+    with _client(mock, headers) as http:
+        answers = [do(http, op, made) for op in ops]
+    mock.close_state()
+    return answers
+
+
+def _final(mock: Any, headers: dict[str, str], final: Any) -> Any:
+    with _client(mock, headers) as http:
+        return final(http)
+
+
+@pytest.mark.parametrize("name", list(MOCKS))
+def test_a_mock_restarted_at_any_point_answers_as_one_that_never_stopped(name: str) -> None:
+    """Random calls through a mock's API, a restart on its state file after the first
+    ``cut`` of them: every answer, and the final listing, equal those of a mock that
+    never stopped (same seed, same calls)."""
+    new, headers, do, final, op = MOCKS[name]
+
+    @settings(max_examples=40, deadline=None)
+    @given(ops=st.lists(op, max_size=8), cut=st.integers(0, 8))
+    def check(ops: list[Any], cut: int) -> None:
+        cut = min(cut, len(ops))
+        reference = new(None, True)
+        made: list[Any] = []
+        expected = _run(reference, headers, do, ops, made)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"{name}.sqlite"
+            made = []
+            got = _run(new(path, True), headers, do, ops[:cut], made)
+            restarted = new(path, False)
+            got += _run(restarted, headers, do, ops[cut:], made)
+            assert _stable(got) == _stable(expected)
+            assert _stable(_final(restarted, headers, final)) == _stable(
+                _final(reference, headers, final)
+            )
+
+    check()

@@ -6,9 +6,12 @@ state after a whole request; WAL lets another process read it while the mock wri
 ``snapshot`` / ``restore`` turn a mock's state attributes into one document and back: a
 pickle in which the live objects the state points at (the mock itself, its clock,
 journal, fault book and webhook dispatcher) are named rather than copied (by their types'
-reducers, so pickle's C loop does the rest), and locks are made anew. One pickle keeps the objects' identities (a tracker both in a book and on a
-timeline stays one tracker). A file is read only by the mock that wrote it: pickles are
-code, so never point a mock at a state file from elsewhere.
+reducers, so pickle's C loop does the rest), and locks are made anew. One pickle keeps the
+objects' identities (a tracker both in a book and on a timeline stays one tracker).
+``restore`` unpickles with an allow-list (``ALLOWED_GLOBALS``: the mocks' state classes and
+a few stdlib types; bound methods only as ``LIVE_METHODS`` of live objects), so a file
+from elsewhere cannot name ``os.system`` or any other callable: it is refused by name.
+The file holds the mocks' credentials in clear; it is created readable by its owner only.
 """
 
 from __future__ import annotations
@@ -18,9 +21,11 @@ import copyreg
 import functools
 import io
 import json
+import os
 import pickle
 import sqlite3
 import threading
+import types
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
@@ -46,6 +51,11 @@ class StateFile:
         self.path = Path(path)
         self._lock = threading.Lock()
         self._written: dict[str, bytes] = {}
+        try:
+            # credentials are stored in clear: owner-only (SQLite gives its WAL the same mode)
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        except OSError as exc:
+            raise ConfigError(f"{self.path}: cannot create the mock state file ({exc})") from None
         try:
             self._db = sqlite3.connect(
                 self.path, check_same_thread=False, isolation_level=None, timeout=10
@@ -105,16 +115,25 @@ def snapshot(state: Mapping[str, Any], live: Mapping[str, object]) -> bytes:
     table.update({kind: _new_lock for kind in _LOCK_TYPES})
     for name, obj in live.items():
         table[type(obj)] = functools.partial(_reference, name, obj)
+    names = {id(obj): name for name, obj in live.items()}
+    table[types.MethodType] = functools.partial(_method_reference, names)
     pickler.dispatch_table = table
     pickler.dump(dict(state))
     return buffer.getvalue()
 
 
 def restore(data: bytes, live: Mapping[str, object], source: Path) -> dict[str, Any]:
-    """The state ``snapshot`` wrote, its live objects resolved to ``live``."""
+    """The state ``snapshot`` wrote, its live objects resolved to ``live``; a pickle that
+    names a global outside ``ALLOWED_GLOBALS`` is refused before anything is called."""
     token = _LIVE.set(live)
     try:
-        state = pickle.loads(data)
+        state = _StateUnpickler(io.BytesIO(data)).load()
+    except _RefusedGlobal as exc:
+        raise ConfigError(
+            f"{source}: refused: the mock state in it names {exc}, which is not part of a "
+            f"mock's state (a file not written by this harness?); delete it or choose "
+            f"another path"
+        ) from None
     except Exception as exc:  # a file from another version of the mock's classes
         raise ConfigError(
             f"{source}: the mock state in it cannot be read by this version "
@@ -125,6 +144,68 @@ def restore(data: bytes, live: Mapping[str, object], source: Path) -> dict[str, 
     if not isinstance(state, dict):
         raise ConfigError(f"{source}: not a mock state document")
     return state
+
+
+# The globals a state pickle may name: what the three mocks' state really holds (found by
+# logging ``find_class`` over their state-file tests), exact (module, name) pairs only.
+# A new class in a mock's state goes here, or a restarted mock refuses its own file.
+_PROVIDERS = "odoo_harness.providers."
+ALLOWED_GLOBALS: frozenset[tuple[str, str]] = frozenset(
+    [
+        ("builtins", "dict"),  # a defaultdict's factory
+        ("builtins", "list"),
+        ("builtins", "set"),
+        ("collections", "defaultdict"),
+        ("collections", "OrderedDict"),
+        ("collections", "deque"),
+        ("datetime", "date"),
+        ("datetime", "datetime"),
+        ("datetime", "timedelta"),
+        ("datetime", "timezone"),
+        ("decimal", "Decimal"),
+        ("random", "Random"),
+        ("_thread", "allocate_lock"),  # locks are pickled as new locks
+        ("_thread", "RLock"),
+        ("threading", "RLock"),
+        *(
+            (_PROVIDERS + module, name)
+            for module, names in {
+                "base.idempotency": ("IdempotencyStore", "StoredReply", "_Entry"),
+                "base.persistence": ("live_object", "live_method"),
+                "base.ratelimit": ("TokenBucket",),
+                "base.tokens": ("Token", "TokenIssuer"),
+                "base.webhooks": ("Delivery", "Event", "Subscription"),
+                "carrier.accounts": ("Account", "Limit", "Settings"),
+                "carrier.shipments": ("Label", "ShipmentBook"),
+                "carrier.tracking": ("Timeline", "Tracker"),
+                "crm.auth": ("Authenticator", "Credentials"),
+                "crm.hooks": ("HookSubscription",),
+                "crm.limits": ("Limits", "RateLimiter"),
+                "crm.portal": ("Portal",),
+                "crm.store": ("Associations", "ObjectStore", "Record", "_targets"),
+                "shop._records": ("Ids",),
+                "shop._state": ("ShopState",),
+            }.items()
+            for name in names
+        ),
+    ]
+)
+# Bound methods of live objects that the state holds (callbacks given to its parts):
+# (live object's name, method name). Any other bound method cannot be saved.
+LIVE_METHODS: frozenset[tuple[str, str]] = frozenset(
+    [("clock", "now"), ("mock", "_emit"), ("mock", "next_id"), ("mock", "_new_object_id")]
+)
+
+
+class _RefusedGlobal(pickle.UnpicklingError):
+    """A global outside ``ALLOWED_GLOBALS``; its text is ``module.name``."""
+
+
+class _StateUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in ALLOWED_GLOBALS:
+            raise _RefusedGlobal(f"{module}.{name}")
+        return super().find_class(module, name)
 
 
 _LIVE: contextvars.ContextVar[Mapping[str, object]] = contextvars.ContextVar("live_objects")
@@ -144,6 +225,23 @@ def live_object(name: str) -> object:
     if live is None or name not in live:
         raise pickle.UnpicklingError(f"no live object {name!r} to restore")
     return live[name]
+
+
+def live_method(name: str, method: str) -> object:
+    """A bound method of a live object named in a snapshot (only ``LIVE_METHODS``)."""
+    if (name, method) not in LIVE_METHODS:
+        raise _RefusedGlobal(f"the method {method!r} of the live {name}")
+    return getattr(live_object(name), method)
+
+
+def _method_reference(names: Mapping[int, str], method: types.MethodType) -> Any:
+    name = names.get(id(method.__self__))
+    if name is None or (name, method.__name__) not in LIVE_METHODS:
+        raise pickle.PicklingError(
+            f"a mock state cannot keep the bound method {method.__qualname__}: only "
+            f"persistence.LIVE_METHODS of live objects (add it there if it is one)"
+        )
+    return (live_method, (name, method.__name__))
 
 
 def _new_lock(lock: object) -> Any:
@@ -168,4 +266,12 @@ def check_header(data: bytes | None, mock: str, source: Path) -> None:
         )
 
 
-__all__ = ["StateFile", "check_header", "header", "restore", "snapshot"]
+__all__ = [
+    "ALLOWED_GLOBALS",
+    "LIVE_METHODS",
+    "StateFile",
+    "check_header",
+    "header",
+    "restore",
+    "snapshot",
+]

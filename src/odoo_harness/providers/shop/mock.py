@@ -197,7 +197,10 @@ class ShopMock(ShopHandlers):
         try:
             body = await json_object(request)
             with self.lock:
-                order = self._checkout(body)
+                try:
+                    order = self._checkout(body)
+                finally:
+                    self.save_state()  # into the state file, as after an API request
         except ControlError as exc:
             return bad_request(exc)
         return JSONResponse({"order": order}, status_code=201)
@@ -216,7 +219,10 @@ class ShopMock(ShopHandlers):
         try:
             body = await json_object(request)
             with self.lock:
-                event = self._emit_existing(body)
+                try:
+                    event = self._emit_existing(body)
+                finally:
+                    self.save_state()
         except ControlError as exc:
             return bad_request(exc)
         return JSONResponse({"event": event}, status_code=201)
