@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 
+# pytester's in-process runs (tests/scenarios, tests/reports) drop the modules first
+# imported during a run; httpx imports httpcore lazily and maps its exceptions by class, so
+# a run that imported httpcore first would leave later runs with unmapped httpcore errors.
+import httpcore  # noqa: F401
 import pytest
 from hypothesis import settings
 

@@ -13,7 +13,9 @@ MAX_ENTRY = 600
 
 
 def reproduce_command(result: ScenarioResult) -> str:
-    return f"odoo-harness run {shlex.quote(str(result.scenario.path))}"
+    scenario = result.scenario
+    target = f"{scenario.path}::{scenario.test}" if scenario.test else str(scenario.path)
+    return f"odoo-harness run {shlex.quote(target)}"
 
 
 def render_failure(result: ScenarioResult) -> str:

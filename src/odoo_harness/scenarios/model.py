@@ -70,11 +70,13 @@ class Scenario:
     then: dict[str, Any] = field(default_factory=dict)
     markers: tuple[str, ...] = ()
     lines: dict[tuple[str | int, ...], int] = field(default_factory=dict, compare=False)
+    test: str = ""  # a Python scenario's test name (``live.py``); "" for a YAML file
 
     @property
     def name(self) -> str:
-        """The test item's name: the file name without ``.scenario.yaml``."""
-        return self.path.name.removesuffix(SUFFIX)
+        """The test item's name: the file name without ``.scenario.yaml`` (a Python
+        scenario: its test's name)."""
+        return self.test or self.path.name.removesuffix(SUFFIX)
 
     def line(self, *keypath: str | int) -> int:
         return Source(self.path, None, self.lines).line(keypath)
@@ -107,8 +109,9 @@ def load_scenario(path: str | Path) -> Scenario:
     )
 
 
-def _validate(source: Source) -> None:
-    validator = jsonschema.Draft202012Validator(schema())
+def _validate(source: Source, rules: dict[str, Any] | None = None) -> None:
+    """Check ``source.data`` against the scenario schema (or ``rules``, a variant of it)."""
+    validator = jsonschema.Draft202012Validator(rules or schema())
     error = jsonschema.exceptions.best_match(validator.iter_errors(source.data))
     if error is None:
         return

@@ -28,6 +28,9 @@ from .failure import render_failure, reproduce_command
 from .model import SUFFIX, Scenario, load_scenario
 from .runner import ScenarioResult, run_scenario
 
+# Python scenarios (the ``harness_scenario`` fixture and its hooks) live in their own module.
+pytest_plugins = ["odoo_harness.scenarios.live"]
+
 RESULTS = pytest.StashKey[list[dict[str, Any]]]()  # ScenarioResult.to_dict(), redacted
 CONFIG = pytest.StashKey[HarnessConfig]()
 REPORT_ATTR = "odoo_harness_result"  # on TestReport: travels from xdist workers

@@ -209,19 +209,23 @@ class Sandboxes:
                     ) from None
 
     def inject_faults(self) -> None:
+        for i, fault in enumerate(self.scenario.faults):
+            line = self.scenario.line("faults", i)
+            self.inject_fault(fault, f"{self.scenario.path}:{line}: faults[{i}]")
+
+    def inject_fault(self, fault: dict[str, Any], where: str) -> None:
+        """Arm one fault (``system`` and the control API's fields); a refusal or a system
+        this scenario did not start is a ``ConfigError`` starting with ``where``."""
         urls = {"odoo": self.odoo.url}
         for name, up in (("crm", self.crm_server), ("shop", self.shop), ("carrier", self.carrier)):
             if up is not None:
                 urls[name] = up.url
-        for i, fault in enumerate(self.scenario.faults):
-            spec = {k: v for k, v in fault.items() if k != "system"}
-            response = shared_client().post(f"{urls[fault['system']]}/_control/faults", json=spec)
-            if response.is_error:
-                line = self.scenario.line("faults", i)
-                raise ConfigError(
-                    f"{self.scenario.path}:{line}: faults[{i}]: {fault['system']} refused "
-                    f"the fault: {response.text}"
-                )
+        if fault["system"] not in urls:
+            raise ConfigError(f"{where}: this scenario did not start {fault['system']}")
+        spec = {k: v for k, v in fault.items() if k != "system"}
+        response = shared_client().post(f"{urls[fault['system']]}/_control/faults", json=spec)
+        if response.is_error:
+            raise ConfigError(f"{where}: {fault['system']} refused the fault: {response.text}")
 
     def deliver_crm_webhooks(self) -> Any:
         response = shared_client().post(f"{self.crm_server.url}/_control/webhooks/deliver")
