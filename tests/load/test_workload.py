@@ -26,6 +26,7 @@ from odoo_harness.load.workload import (
     Catalogue,
     QueryMix,
     check_answer,
+    light_check,
 )
 
 from .standin import CONTRACT
@@ -170,3 +171,32 @@ def test_the_cli_and_the_load_package_never_import_locust() -> None:
         "sys.exit(1 if {'locust', 'gevent'} & set(sys.modules) else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], timeout=60).returncode == 0
+
+
+_ITEM = {"sku": "SKU-000001", "warehouses": [], "total": {"free": 1, "on_hand": 1, "incoming": 0}}
+_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=40)
+
+
+@given(token=st.one_of(st.none(), _TEXT), watermark=_TEXT, items=st.integers(0, 2000))
+def test_the_light_check_reads_the_paging_fields_as_a_full_parse_does(
+    token: str | None, watermark: str, items: int
+) -> None:
+    body = json.dumps(
+        {
+            "as_of": "2026-03-02T09:00:00Z",
+            "watermark": watermark,
+            "items": [_ITEM] * items,
+            "unknown_skus": [],
+            "next_page_token": token,
+        }
+    ).encode()
+    full = check_answer(CONTRACTED, "reference", 200, body, [])
+    light = light_check(200, body)
+    assert light is not None  # our envelope: watermark in the head, the token in the tail
+    assert light == full
+
+
+def test_the_light_check_still_refuses_what_is_plainly_wrong() -> None:
+    assert light_check(503, b"{}") == check_answer(CONTRACTED, "reference", 503, b"{}", [])
+    assert light_check(200, b"<html></html>").error == "the body is not a JSON object"
+    assert light_check(200, b'{"items": []}') is None  # no paging fields: parse in full
