@@ -180,6 +180,72 @@ def register_sql_functions(conn: sqlite3.Connection) -> None:
     conn.create_function("odoo_ilike", 2, _ilike, deterministic=True)
 
 
+# -- compiled-domain cache -------------------------------------------------------------------
+#: operators whose SQL on a stored column depends on the leaf alone (no sub-query, no
+#: search method, no name search, nothing read from the database)
+CACHEABLE_OPERATORS = frozenset(
+    {"=", "!=", "<>", "==", "in", "not in", "<", ">", "<=", ">=", "=?"}
+    | {"like", "not like", "ilike", "not ilike", "=like", "=ilike", "not =like", "not =ilike"}
+)
+_ATOMS = (str, int, float, bool, type(None))
+
+
+def cache_key(model: BaseModel, domain: Any) -> tuple[Any, tuple[tuple[str, F.Field], ...]] | None:
+    """A key for the compiled SQL of ``domain`` on ``model``, and the fields its leaves
+    name, or None when the domain is not one the cache may keep.
+
+    Kept: top-level operators and leaves ``(stored field, operator of
+    CACHEABLE_OPERATORS, value)`` whose value is made of str/int/float/bool/None and
+    lists or tuples of them (a many2one's: no strings, which would be a name search).
+    Every value is keyed with its type (``True`` and ``1`` compile differently). What
+    else the SQL depends on (the model class, the profile, active_test) is the caller's
+    part of the key."""
+    if type(domain) not in (list, tuple):
+        return None
+    fields = model._fields
+    key: list[Any] = [type(domain)]
+    used: list[tuple[str, F.Field]] = []
+    for item in domain:
+        kind = type(item)
+        if kind is str:
+            if item not in DOMAIN_OPERATORS:
+                return None
+            key.append(item)
+            continue
+        if kind not in (list, tuple) or len(item) != 3:
+            return None
+        left, operator, value = item
+        if type(left) is not str or type(operator) is not str:
+            return None
+        if operator not in CACHEABLE_OPERATORS:
+            return None
+        field = fields.get(left)
+        if field is None or not field.column:
+            return None
+        frozen = _freeze(value, strings=not field.relational)
+        if frozen is None:
+            return None
+        key.append((kind, left, operator, frozen))
+        used.append((left, field))
+    return tuple(key), tuple(used)
+
+
+def _freeze(value: Any, *, strings: bool) -> Any:
+    """``value`` with the type of each part, hashable; None if it holds anything else."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return None if (kind is str and not strings) else (kind, value)
+    if kind in (list, tuple):
+        parts = []
+        for part in value:
+            frozen = _freeze(part, strings=strings)
+            if frozen is None or type(part) not in _ATOMS:
+                return None
+            parts.append(frozen)
+        return (kind, tuple(parts))
+    return None
+
+
 # -- parsing ---------------------------------------------------------------------------------
 def parse_domain(domain: Any, model: BaseModel | None, dialect: Dialect) -> Node:
     """Parse with the version's checks; 17/18 also check field names first, as Odoo does."""
@@ -889,6 +955,7 @@ __all__ = [
     "FALSE_LEAF",
     "TRUE_LEAF",
     "Dialect",
+    "cache_key",
     "compile_domain",
     "mentions_field",
     "name_search_domain",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import fields as F
 from . import messages
+from .reading import read_values
 
 if TYPE_CHECKING:
     from .models import BaseModel
@@ -60,28 +61,62 @@ def read_group(
     count_key = f"{used[0].split(':')[0]}_count" if lazy and len(used) == 1 else "__count"
     aggregates = _aggregate_specs(model, fields, used)
     rows = _query(model, domain, specs, aggregates, offset, limit, orderby, count_key)
+    nspecs = len(specs)
+    values = _group_values(model, specs, rows)
+    aggregators = [(key, model._fields[name], func) for key, name, func in aggregates]
+    # Odoo: __domain = AND([domain, group condition]) once per groupby, in order; the
+    # caller's part is normalized once (a group condition is normalized already)
+    base = _normalize(list(domain)) if domain else []
+    head = ["&", *base] if base else []
+    first = specs[0] if specs else None
+    keys = [spec["key"] for spec in specs]
+    rest = list(zip(specs[1:], range(1, nspecs), strict=True))
+    context = {"group_by": groupbys[len(used) :]} if len(used) < len(groupbys) else None
+    if first is not None and not (rest or aggregators or first["granularity"] or context):
+        return _simple_groups(first, count_key, head, rows, values)
     result = []
-    for row in rows:
-        group_values = row[: len(specs)]
-        count = row[len(specs)]
-        aggregate_values = row[len(specs) + 1 :]
-        entry: dict[str, Any] = {}
-        for spec, value in zip(specs, group_values, strict=True):
-            entry[spec["key"]] = _group_value(model, spec, value)
-        entry[count_key] = count
-        for (key, name, func), value in zip(aggregates, aggregate_values, strict=True):
-            entry[key] = _aggregate_value(model._fields[name], func, value)
-        # Odoo: __domain = AND([domain, group condition]) once per groupby, in order
-        group_domain = list(domain or [])
-        for spec, value in zip(specs, group_values, strict=True):
-            group_domain = _and_domains(group_domain, _group_leaves(spec, value))
+    for row, shown in zip(rows, values, strict=True):
+        entry: dict[str, Any] = dict(zip(keys, shown, strict=True))
+        entry[count_key] = row[nspecs]
+        for (key, field, func), value in zip(aggregators, row[nspecs + 1 :], strict=True):
+            entry[key] = _aggregate_value(field, func, value)
+        if first is None:
+            group_domain = list(domain or [])
+        else:
+            group_domain = head + _group_leaves(first, row[0])
+            if first["granularity"]:
+                entry.setdefault("__range", {})[first["key"]] = _group_range(first, row[0])
+        for spec, k in rest:
+            group_domain = _and_domains(group_domain, _group_leaves(spec, row[k]))
             if spec["granularity"]:
-                entry.setdefault("__range", {})[spec["key"]] = _group_range(spec, value)
+                entry.setdefault("__range", {})[spec["key"]] = _group_range(spec, row[k])
         entry["__domain"] = group_domain
-        if len(used) < len(groupbys):
-            entry["__context"] = {"group_by": groupbys[len(used) :]}
+        if context is not None:
+            entry["__context"] = {"group_by": list(context["group_by"])}
         result.append(entry)
     return result
+
+
+def _simple_groups(
+    spec: dict[str, Any],
+    count_key: str,
+    head: list[Any],
+    rows: list[tuple[Any, ...]],
+    values: list[tuple[Any, ...]],
+) -> list[dict[str, Any]]:
+    """``read_group``'s entries for one groupby without granularity, counts only (the
+    common case): ``{key: value, count_key: count, "__domain": head + [leaf]}``."""
+    key, name = spec["key"], spec["name"]
+    if isinstance(spec["field"], F.Many2one):  # the leaf holds the id, the value [id, name]
+        return [
+            {key: shown, count_key: row[1], "__domain": [*head, [name, "=", row[0] or False]]}
+            for row, (shown,) in zip(rows, values, strict=True)
+        ]
+    # the leaf holds the read value, as the group does
+    return [
+        {key: shown, count_key: row[1], "__domain": [*head, [name, "=", shown]]}
+        for row, (shown,) in zip(rows, values, strict=True)
+    ]
 
 
 def formatted_read_group(
@@ -289,7 +324,8 @@ def _group_order_expr(model: BaseModel, spec: dict[str, Any]) -> str:
         comodel = model.env[field.comodel_name]
         first = comodel._order.split(",")[0].split()[0]
         if comodel._fields.get(first) is not None and comodel._fields[first].column:
-            expr = f'(SELECT "{first}" FROM "{comodel._table}" WHERE id = {expr})'
+            # aliased: a many2one to its own model (parent_id) must read the outer row's value
+            expr = f'(SELECT "_g"."{first}" FROM "{comodel._table}" AS "_g" WHERE "_g".id = {expr})'
     return expr
 
 
@@ -308,6 +344,26 @@ def _aggregate_value(field: F.Field, func: str, value: Any) -> Any:
     if field.type in ("float", "monetary") and func not in ("count", "count_distinct"):
         return float(value)
     return value
+
+
+def _group_values(
+    model: BaseModel, specs: list[dict[str, Any]], rows: list[tuple[Any, ...]]
+) -> list[tuple[Any, ...]]:
+    """``_group_value`` of each groupby of each row, a spec's many2one names in one query."""
+    columns = []
+    for k, spec in enumerate(specs):
+        raw = [row[k] for row in rows]
+        field = spec["field"]
+        if isinstance(field, F.Many2one):
+            targets = sorted({v for v in raw if v})
+            comodel = model.env[field.comodel_name]
+            names = comodel.browse(targets)._display_names() if targets else {}
+            columns.append([[v, names.get(v, False)] if v else False for v in raw])
+        elif spec["granularity"]:
+            columns.append([_group_value(model, spec, v) for v in raw])
+        else:
+            columns.append(read_values(field, raw))
+    return list(zip(*columns, strict=True)) if columns else [() for _row in rows]
 
 
 def _group_value(

@@ -23,6 +23,8 @@ T = TypeVar("T", bound=Callable[..., Any])
 
 NO_DEFAULT = F.NO_DEFAULT
 SUPERUSER_ID = 1
+#: compiled domains kept per registry (``BaseModel._where``); emptied when full
+WHERE_CACHE_SIZE = 1024
 
 
 def rpc(
@@ -531,12 +533,34 @@ class BaseModel:
         return self.browse(ids)._read_format(names, **read_kwargs)
 
     def _where(self, domain: Any) -> tuple[str, list[Any]]:
-        from .domains import compile_domain, normalize_domain
+        """``domain`` -> (SQL condition, params), with the implicit active leaf.
 
+        Domains of plain leaves on stored columns (``domains.cache_key``) are compiled once
+        per model class, active_test and lang: their SQL depends on nothing else (not on
+        the user, whose rights ``_check_access`` checks on every call, nor on any row). A
+        hit is served only while each field it names is still the same field object."""
+        from .domains import cache_key, compile_domain, normalize_domain
+
+        context = self.env.context
+        lang = context.get("lang")
+        found = cache_key(self, domain) if lang is None or type(lang) is str else None
+        cache = self._registry.where_cache
+        if found is not None:
+            active_test = bool(context.get("active_test", True))
+            key = (self._name, self._active_name, active_test, lang, found[0])
+            hit = cache.get(key)
+            if hit is not None:
+                fields = self._fields
+                if all(fields.get(name) is field for name, field in hit[2]):
+                    return hit[0], list(hit[1])
         # the caller's domain is checked as given, before the implicit active leaf joins it
-        domain = normalize_domain(domain, self.env.profile)
-        domain = self._apply_active_test(domain)
-        return compile_domain(self, domain)
+        normalized = normalize_domain(domain, self.env.profile)
+        sql, params = compile_domain(self, self._apply_active_test(normalized))
+        if found is not None and "odoo_ilike(" not in sql:
+            if len(cache) >= WHERE_CACHE_SIZE:
+                cache.clear()
+            cache[key] = (sql, tuple(params), found[1])
+        return sql, params
 
     def _apply_active_test(self, domain: Any) -> Any:
         if not self._active_name or not self.env.context.get("active_test", True):

@@ -8,6 +8,8 @@ are ``False`` (0 / 0.0 for numbers).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from . import fields as F
@@ -21,41 +23,67 @@ def read_records(model: BaseModel, names: list[str], load: str) -> list[dict[str
     ids = list(model._ids)
     if not ids:
         return []
-    columns = [n for n in names if model._fields[n].column and n != "id"]
-    rows = _fetch_rows(model, ids, columns)
-    existing = [i for i in dict.fromkeys(ids) if i in rows]
+    fields = model._fields
+    wanted = [n for n in dict.fromkeys(names) if n != "id"]
+    columns = [n for n in wanted if fields[n].column]
+    unique = list(dict.fromkeys(ids))
+    rows = _fetch_rows(model, unique, columns)
+    existing = [i for i in unique if i in rows]
     if not existing:
         return []
-    records = {i: {"id": i} for i in existing}
-    for name in names:
-        if name == "id":
-            continue
-        field = model._fields[name]
-        values = _field_values(model, field, existing, rows)
-        if isinstance(field, F.Many2one) and load == "_classic_read":
-            values = _many2one_pairs(model, field, values)
-        for i in existing:
-            records[i][name] = values.get(i, False)
-    return [records[i] for i in ids if i in records]
+    # one list of values per field, in the order of ``existing``; then one dict per record
+    position = {name: k for k, name in enumerate(columns, 1)}  # row[0] is the id
+    stored = list(zip(*[rows[i] for i in existing], strict=True))  # one tuple per column
+    pairs = load == "_classic_read"
+    value_lists: list[list[Any]] = []
+    for name in wanted:
+        field = fields[name]
+        if name in position:
+            k = position[name]
+            values = read_values(field, stored[k])
+            if pairs and isinstance(field, F.Many2one):
+                values = _many2one_list(model, field, values)
+        else:
+            found = _field_values(model, field, existing)
+            if pairs and isinstance(field, F.Many2one):
+                found = _many2one_pairs(model, field, found)
+            values = [found.get(i, False) for i in existing]
+        value_lists.append(values)
+    keys = ["id", *wanted]
+    records = list(map(dict, map(zip, repeat(keys), zip(existing, *value_lists, strict=True))))
+    if len(existing) == len(ids):  # no duplicate, none missing: in the asked order
+        return records
+    by_id = dict(zip(existing, records, strict=True))
+    return [by_id[i] for i in ids if i in by_id]
 
 
-def _fetch_rows(model: BaseModel, ids: list[int], columns: list[str]) -> dict[int, dict[str, Any]]:
+def _fetch_rows(model: BaseModel, ids: list[int], columns: list[str]) -> dict[int, tuple[Any, ...]]:
+    """The rows of ``ids`` (no duplicates) that exist: id -> (id, *columns)."""
     select = ", ".join(["id"] + [f'"{c}"' for c in columns])
-    rows: dict[int, dict[str, Any]] = {}
-    for chunk in chunks(list(dict.fromkeys(ids))):
+    rows: dict[int, tuple[Any, ...]] = {}
+    for chunk in chunks(ids):
         marks = ",".join("?" * len(chunk))
-        for row in model._sql(
-            f'SELECT {select} FROM "{model._table}" WHERE id IN ({marks})', chunk
-        ):
-            rows[row[0]] = dict(zip(columns, row[1:], strict=True))
+        found = model._sql(f'SELECT {select} FROM "{model._table}" WHERE id IN ({marks})', chunk)
+        rows.update(zip([row[0] for row in found], found, strict=True))
     return rows
 
 
-def _field_values(
-    model: BaseModel, field: F.Field, ids: list[int], rows: dict[int, dict[str, Any]]
-) -> dict[int, Any]:
-    if field.column:
-        return {i: field.to_read(rows[i][field.name]) for i in ids}
+def read_values(field: F.Field, raw: Sequence[Any]) -> list[Any]:
+    """``field.to_read`` of each stored value, inlined for the common field classes."""
+    to_read = type(field).to_read
+    if to_read is F.Field.to_read:
+        return [False if v is None else v for v in raw]
+    if to_read is F.Many2one.to_read:
+        return [v or False for v in raw]
+    if to_read is F.Integer.to_read:
+        return [v or 0 for v in raw]
+    if to_read is F.Boolean.to_read:
+        return [bool(v) for v in raw]
+    return [field.to_read(v) for v in raw]
+
+
+def _field_values(model: BaseModel, field: F.Field, ids: list[int]) -> dict[int, Any]:
+    """The values of a field without a column of its own (computed, related, x2many)."""
     if field.compute:
         raw = getattr(model.browse(ids), field.compute)()
         if isinstance(field, F.Float):  # the common case of big reads (quantities)
@@ -140,6 +168,16 @@ def _many2many_values(model: BaseModel, field: F.Many2many, ids: list[int]) -> d
     return {
         i: sorted((t for t in links.get(i, []) if t in rank), key=rank.__getitem__) for i in ids
     }
+
+
+def _many2one_list(model: BaseModel, field: F.Field, values: list[Any]) -> list[Any]:
+    """Many2one ids (or False) -> ``[id, display_name]`` (or False), in one name query."""
+    targets = sorted({v for v in values if v})
+    if not targets:
+        return values
+    comodel = model.env[field.comodel_name]  # type: ignore[attr-defined]
+    names = comodel.browse(targets)._display_names()
+    return [[v, names.get(v, False)] if v else False for v in values]
 
 
 def _many2one_pairs(model: BaseModel, field: F.Field, values: dict[int, Any]) -> dict[int, Any]:

@@ -27,6 +27,8 @@ class Registry:
     def __init__(self, profile: Profile, classes: Iterable[type[BaseModel]]) -> None:
         self.profile = profile
         self.models: dict[str, type[BaseModel]] = {}
+        # compiled domains: (model, active_test, lang, domain key) -> (sql, params, fields)
+        self.where_cache: dict[tuple[Any, ...], tuple[str, tuple[Any, ...], Any]] = {}
         self._build(list(classes))
         # inverse index: (comodel) -> [(model, field)] of many2one fields pointing at it
         self.many2one_to: dict[str, list[tuple[str, F.Many2one]]] = {}
