@@ -116,7 +116,9 @@ def serve(port: int, bound: float) -> None:
     import threading
 
     from odoo_harness.providers.carrier import CarrierMock
+    from odoo_harness.serving import tune_gc_for_serving
 
+    tune_gc_for_serving()  # as `odoo-harness sandbox up`, where users run the mocks
     mock = CarrierMock(seed=1)
     mock.seed(
         {

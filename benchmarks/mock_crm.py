@@ -48,6 +48,9 @@ def serve(port: int, bound: float, contacts: int) -> None:
     huge = Limits(burst=10**9, daily=10**9, search_per_second=10**9)
     mock = CrmMock(limits={"production": huge, "sandbox": huge})
     mock.seed({"contacts": [{"email": f"bench{i}@example.com"} for i in range(contacts)]})
+    from odoo_harness.serving import tune_gc_for_serving
+
+    tune_gc_for_serving()  # as `odoo-harness sandbox up`, where users run the mocks
     with mock.server(port=port):
         print("ready", flush=True)
         time.sleep(bound)

@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from odoo_harness.providers.shop import LIVE_TOKEN, Plan, ShopMock
+from odoo_harness.serving import tune_gc_for_serving
 
 API = "/admin/api/2024-07"
 TARGET_RPS = 2000.0
@@ -184,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.quick:
         args.requests, args.orders = 400, 50
     mock, operations = _mock(args.orders)
+    tune_gc_for_serving()  # as `odoo-harness sandbox up`, where users run the mocks
     context = multiprocessing.get_context("spawn")
     out = context.Queue()
     with mock.server() as server:

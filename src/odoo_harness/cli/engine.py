@@ -560,10 +560,11 @@ def _run_engine(args: argparse.Namespace) -> int:
 
     from ..engine.receiver import WebhookReceiver
     from ..journal import Journal
-    from ..serving import LoopbackServer
+    from ..serving import LoopbackServer, tune_gc_for_serving
 
     args.store.parent.mkdir(parents=True, exist_ok=True)
     store = JobStore(args.store)
+    tune_gc_for_serving()
     store.recover()
     secrets = {
         name: value

@@ -17,7 +17,7 @@ from ..odoo.catalogue import parse_spec, seed_catalogue
 from ..odoo.http.server import SandboxServer
 from ..odoo.profiles import DEFAULT_VERSION, PROFILES
 from ..odoo.sandbox import Sandbox
-from ..serving import LoopbackServer
+from ..serving import LoopbackServer, tune_gc_for_serving
 
 MOCKS = ("carrier", "shop", "crm")  # in port order: --mock-port-base N gives N, N+1, N+2
 
@@ -242,6 +242,7 @@ def sandbox_up(args: argparse.Namespace) -> int:
         )
     _mock_ports(args.mock_port_base)  # a bad --mock-port-base is refused before anything starts
     server = SandboxServer(sandbox=make_sandbox(args), port=args.port)
+    tune_gc_for_serving()
     with server, contextlib.ExitStack() as stack:
         state_dir = _mock_state_dir(args.mock_state_dir) if args.mocks else None
         mocks = (

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..serving import tune_gc_for_serving
 
 STOCK_KEY_ENV = "ODOO_HARNESS_STOCK_API_KEY"
 EXIT_OK, EXIT_INTERNAL = 0, 3
@@ -128,6 +129,7 @@ def run_stock_endpoint(args: argparse.Namespace) -> int:
             f"warehouse(s) in {time.monotonic() - started:.1f} s ({report.calls} Odoo calls)",
             file=sys.stderr,
         )
+        tune_gc_for_serving()  # after the full refresh built the snapshot
         server = StockEndpointServer(
             snap,
             api_key=stock_key,

@@ -1,0 +1,41 @@
+"""What a serving process changes about itself (``serving.tune_gc_for_serving``)."""
+
+from __future__ import annotations
+
+import gc
+import subprocess
+import sys
+
+from odoo_harness.serving import SERVING_GC_THRESHOLDS, tune_gc_for_serving
+
+
+def test_serving_processes_collect_young_objects_less_often_but_still_collect() -> None:
+    before = gc.get_threshold()
+    try:
+        tune_gc_for_serving()
+        assert gc.get_threshold() == SERVING_GC_THRESHOLDS
+        assert gc.isenabled()  # cycles are still collected
+        assert SERVING_GC_THRESHOLDS[0] > before[0]
+    finally:
+        gc.set_threshold(*before)
+
+
+def test_sandbox_up_runs_with_the_serving_thresholds() -> None:
+    # `sandbox up --help` exits before serving; run the handler's first lines instead.
+    code = (
+        "import gc, argparse\n"
+        "from odoo_harness.cli import sandbox\n"
+        "class Stop(Exception): pass\n"
+        "def stop(self): raise Stop\n"
+        "sandbox.SandboxServer.__enter__ = stop\n"
+        "from odoo_harness.cli.main import build_parser\n"
+        "args = build_parser().parse_args(['sandbox', 'up', '--no-mocks'])\n"
+        "try:\n"
+        "    sandbox.sandbox_up(args)\n"
+        "except Stop:\n"
+        "    print(gc.get_threshold())\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.stdout.strip() == str(SERVING_GC_THRESHOLDS), done.stdout + done.stderr
