@@ -98,6 +98,14 @@ class Binder:
         if self.mirror:
             self._mirror(str(external_id), odoo_id)
 
+    def bind_new(self, pairs: Mapping[str, int]) -> None:
+        """Bind records the other system has just created: their external ids are new, so
+        the mirror is one ``create`` for all of them, without looking names up first."""
+        for external_id, odoo_id in pairs.items():
+            self._store(str(external_id), odoo_id)
+        if self.mirror and pairs:
+            self._mirror_new({str(e): i for e, i in pairs.items()}, checked=True)
+
     def forget(self, external_id: str) -> None:
         """Drop the local binding only (tests use it to simulate a lost store)."""
         self.store.execute(

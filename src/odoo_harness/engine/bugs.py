@@ -7,7 +7,7 @@ fails and with what message. Production code never sets them.
 
 | switch | what the engine then does wrong |
 |---|---|
-| ``create_without_lookup`` | creates without looking the record up first (a plain CRM create; the ``Binder``'s create-or-find look-ups off) |
+| ``create_without_lookup`` | creates without looking the record up first (a plain CRM create; the ``Binder``'s create-or-find look-ups off; no SKU look-up before creating a shop product) |
 | ``ignore_retry_after`` | waits its own backoff even when the provider's ``Retry-After`` asks for longer |
 | ``overwrite_owned_fields`` | writes fields the other system owns (CRM names into Odoo, Odoo's lifecycle tag into the CRM) |
 | ``accept_bad_signature`` | accepts a webhook whose signature does not verify |

@@ -18,6 +18,20 @@ so an unchanged level is not sent again. Prices (``lst_price``) are sent with
 ``PUT /variants`` when they differ from the shop's. A level the shop refuses (an
 untracked item, a location where it is not stocked) does not stop the others; the job then
 fails with the plan's notice on the product.
+
+A product whose SKU the shop lacks is created there (the plan's ``origin: odoo``): one
+shop product per Odoo ``product.template`` with its variants by SKU (Shopify's model is a
+product with variants, as Odoo's is a template with variants), sending only what Odoo
+owns (name as title, SKU, price) plus stock tracking on. Its stock is then set in the same
+job. Create-or-find: before creating, the shop's variant index is rebuilt (once per job),
+so a retry after an answer lost *after* the shop created the product finds it instead of
+creating a second one (the shop does not check SKUs). The result is bound
+(``Binder``: shop product id <-> ``product.template``, variant id <-> ``product.product``,
+mirrored as Odoo external ids). Not created: products Odoo does not sell
+(``sale_ok`` false), services and combos (no stock to keep; e.g. Odoo's delivery
+product), archived ones, and a new variant of a template already in the shop
+(adding a variant to an existing product is not in the contract): both are reported in
+``StockPushed.not_in_shop``.
 """
 
 from __future__ import annotations
@@ -30,6 +44,8 @@ from datetime import timedelta
 from typing import Any
 
 from ..journal import Journal
+from .binder import Binder
+from .bugs import DEFECTS
 from .errors import PermanentError
 from .jobs import Job, JobStore
 from .odoo_adapter import OdooAdapter
@@ -147,6 +163,7 @@ class PushReport:
     sent: int = 0
     unchanged: int = 0
     prices: int = 0
+    created: list[str] = field(default_factory=list)
     not_in_shop: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
 
@@ -164,6 +181,8 @@ class CatalogueStockFlow:
         journal: Journal | None = None,
         sync_prices: bool = True,
         refresh_every: timedelta = timedelta(minutes=15),
+        create_missing: bool = True,
+        create_or_find: bool = True,
     ) -> None:
         self.odoo = odoo
         self.shop = shop
@@ -173,6 +192,11 @@ class CatalogueStockFlow:
         self.sync_prices = sync_prices
         self.refresh_every = refresh_every
         self._refreshed_at: Any = None
+        self.create_missing = create_missing
+        # the deliberate bug create_without_lookup turns the look-up off (engine/bugs.py)
+        self.create_or_find = create_or_find and not DEFECTS.create_without_lookup
+        self.templates = Binder(odoo, store, system="shop", model="product.template")
+        self.products = Binder(odoo, store, system="shop", model="product.product")
         store.add_schema(SCHEMA)
 
     def __call__(self, job: Job, context: JobContext) -> None:
@@ -188,6 +212,7 @@ class CatalogueStockFlow:
                 "sent": report.sent,
                 "unchanged": report.unchanged,
                 "prices": report.prices,
+                "created": len(report.created),
                 "not_in_shop": len(report.not_in_shop),
             },
             correlation_id=f"job-{job.id}",
@@ -199,7 +224,7 @@ class CatalogueStockFlow:
         products = self.odoo.read(
             "product.product",
             list(product_ids),
-            ["default_code", "lst_price", "product_tmpl_id", "display_name"],
+            [*PRODUCT_FIELDS, "active"],
         )
         quants = self.odoo.search_read(
             "stock.quant",
@@ -211,7 +236,11 @@ class CatalogueStockFlow:
             key = (_id(q["product_id"]), _id(q["location_id"]))
             free[key] = free.get(key, 0.0) + q["quantity"] - q["reserved_quantity"]
         skus = [str(p["default_code"]) for p in products if p.get("default_code")]
+        before = self._refreshed_at
         index = self.variants(skus)
+        if self.create_missing and any(s not in index for s in skus):
+            fresh = self._refreshed_at is not before
+            index.update(self.create_products(products, index, report, context, fresh=fresh))
         sent = self._sent({index[s][1] for s in skus if s in index})
         levels: list[tuple[int, int, int]] = []
         owner: dict[int, dict[str, Any]] = {}
@@ -259,6 +288,91 @@ class CatalogueStockFlow:
                 user_message=error.user_message,
             )
         return report
+
+    # -- products the shop lacks ----------------------------------------------------------
+    def create_products(
+        self,
+        products: Sequence[Mapping[str, Any]],
+        index: Mapping[str, tuple[int, int, str | None]],
+        report: PushReport,
+        context: JobContext | None = None,
+        *,
+        fresh: bool = False,
+    ) -> dict[str, tuple[int, int, str | None]]:
+        """Create in the shop the templates of ``products`` whose SKUs it lacks (looked up
+        first unless ``fresh``); the new variants' index entries by SKU."""
+        wanted = [
+            p
+            for p in products
+            if p.get("default_code")
+            and str(p["default_code"]) not in index
+            and p.get("sale_ok", True)
+            and p.get("active", True)
+            and p.get("type") not in NOT_GOODS
+        ]
+        if not wanted:
+            return {}
+        found: dict[str, tuple[int, int, str | None]] = {}
+        if self.create_or_find and not fresh:
+            self.refresh_index()  # the look-up: a product created by a lost answer is found
+            found = self._index(sorted({str(p["default_code"]) for p in wanted}))
+            for product in wanted:  # found after all (e.g. created by a lost answer): bind
+                if (sku := str(product["default_code"])) in found:
+                    self.products.bind(str(found[sku][0]), int(product["id"]))
+            wanted = [p for p in wanted if str(p["default_code"]) not in found]
+        templates = sorted({_id(p["product_tmpl_id"]) for p in wanted})
+        if self.create_or_find:
+            bound = {t for t in templates if self.templates.to_external(t) is not None}
+            templates = [t for t in templates if t not in bound]
+        if not templates:
+            return found
+        siblings = self.odoo.search_read(
+            "product.product",
+            [
+                ("product_tmpl_id", "in", templates),
+                ("default_code", "!=", False),
+                ("sale_ok", "=", True),
+                ("type", "not in", list(NOT_GOODS)),
+            ],
+            PRODUCT_FIELDS,
+            order="id asc",
+        )
+        known = self._index(sorted({str(p["default_code"]) for p in siblings}))
+        by_template: dict[int, list[Mapping[str, Any]]] = {}
+        for product in siblings:
+            by_template.setdefault(_id(product["product_tmpl_id"]), []).append(product)
+        for template_id, variants in list(by_template.items()):
+            if any(str(p["default_code"]) in known for p in variants):
+                del by_template[template_id]  # in the shop already: not a second product
+        new_templates: dict[str, int] = {}
+        new_variants: dict[str, int] = {}
+        try:
+            for template_id, variants in sorted(by_template.items()):
+                try:
+                    created = self.shop.create_product(_new_product(variants))
+                except PermanentError:
+                    if context is not None:
+                        context.affects(
+                            "product.template", template_id, str(variants[0].get("name") or "")
+                        )
+                    raise
+                new_templates[str(created["id"])] = template_id
+                by_sku = {str(p["default_code"]): int(p["id"]) for p in variants}
+                with self.store.transaction():
+                    for variant in created["variants"]:
+                        sku = str(variant["sku"])
+                        self._remember_variant(sku, variant)
+                        new_variants[str(variant["id"])] = by_sku[sku]
+                        found[sku] = (
+                            int(variant["id"]),
+                            int(variant["inventory_item_id"]),
+                            variant.get("price"),
+                        )
+                        report.created.append(sku)
+        finally:  # what was created is bound even when a later create fails
+            self.templates.bind_new(new_templates)
+            self.products.bind_new(new_variants)
+        return found
 
     # -- the shop's variants by SKU -------------------------------------------------------
     def variants(self, skus: Iterable[str]) -> dict[str, tuple[int, int, str | None]]:
@@ -317,6 +431,47 @@ class CatalogueStockFlow:
             )
             out.update({(int(r[0]), int(r[1])): int(r[2]) for r in rows})
         return out
+
+
+PRODUCT_FIELDS = [
+    "default_code",
+    "lst_price",
+    "product_tmpl_id",
+    "display_name",
+    "name",
+    "sale_ok",
+    "type",
+]
+NOT_GOODS = ("service", "combo")  # nothing to stock: never created in the shop
+
+
+def _new_product(variants: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The shop product of one template: only what Odoo owns (name, SKU, price) and stock
+    tracking. Variants are told apart by their attribute values (the part of Odoo's
+    display name in parentheses), or by SKU when those are missing or repeat."""
+    name = str(variants[0].get("name") or variants[0]["default_code"])
+    body: dict[str, Any] = {"title": name, "status": "active", "variants": []}
+    options = [_option(p) for p in variants]
+    if len(variants) > 1 and (None in options or len(set(options)) < len(options)):
+        options = [str(p["default_code"]) for p in variants]
+    for product, option in zip(variants, options, strict=True):
+        variant = {
+            "sku": str(product["default_code"]),
+            "price": _money(product),
+            "inventory_management": "shopify",
+        }
+        if len(variants) > 1:
+            variant["option1"] = option
+        body["variants"].append(variant)
+    return body
+
+
+def _option(product: Mapping[str, Any]) -> str | None:
+    label = str(product.get("display_name") or "")
+    if label.endswith(")") and "(" in label:
+        text = label[label.rindex("(") + 1 : -1].strip()
+        return text[:255] or None
+    return None
 
 
 def _id(value: Any) -> int:

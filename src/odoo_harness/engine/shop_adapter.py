@@ -128,6 +128,12 @@ class ShopAdapter(RestAdapter):
         for product in self.products():
             yield from product.get("variants") or []
 
+    def create_product(self, product: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /products.json``: a product with its variants; the answer holds their ids
+        and inventory item ids. Not idempotent (the shop does not check SKUs): look the
+        SKUs up before calling it again after a lost answer."""
+        return dict(self.call("POST", "/products.json", json={"product": dict(product)})["product"])
+
     def variant(self, variant_id: int) -> dict[str, Any]:
         return dict(self.call("GET", f"/variants/{variant_id}.json")["variant"])
 

@@ -60,6 +60,7 @@ def test_the_contract_names_the_rule_rejections() -> None:
     assert _rejections(CONTRACT) == {
         "listOrders": [400],
         "listProducts": [400],
+        "createProduct": [422],
         "listCustomers": [400],
         "listInventoryLevels": [400, 422],
         "cancelOrder": [422],

@@ -67,6 +67,30 @@ VARIANT = {
     "sku": Field("str", nullable=True, max_length=255),
     "barcode": Field("str", nullable=True, max_length=255),
 }
+NEW_VARIANT = Field(
+    "object",
+    fields={
+        "sku": Field("str", nullable=True, max_length=255),
+        "price": Field("str", pattern=MONEY),
+        "compare_at_price": Field("str", nullable=True, pattern=MONEY),
+        "barcode": Field("str", nullable=True, max_length=255),
+        "option1": Field("str", min_length=1, max_length=255),
+        "inventory_management": Field("str", nullable=True, choices=("shopify",)),
+        "inventory_policy": Field("str", choices=("deny", "continue")),
+        "grams": Field("int", minimum=0, maximum=2_000_000),
+        "requires_shipping": Field("bool"),
+        "taxable": Field("bool"),
+    },
+)
+NEW_PRODUCT = {
+    "title": Field("str", required=True, min_length=1, max_length=255),
+    "body_html": Field("str", nullable=True, max_length=65_535),
+    "vendor": Field("str", max_length=255),
+    "product_type": Field("str", max_length=255),
+    "status": Field("str", choices=("active", "archived", "draft")),
+    "tags": Field("str", max_length=2000),
+    "variants": Field("list", max_items=100, items=NEW_VARIANT),
+}
 LEVEL_SET = {
     "location_id": ident(True),
     "inventory_item_id": ident(True),
@@ -115,6 +139,7 @@ class ShopHandlers(MockProvider):
             ("POST", "/fulfillments.json", self.create_fulfillment),
             ("POST", "/fulfillments/{fulfillment_id}/update_tracking.json", self.update_tracking),
             ("GET", "/products.json", self.list_products),
+            ("POST", "/products.json", self.create_product),
             ("GET", "/products/{product_id}.json", self.get_product),
             ("GET", "/variants/{variant_id}.json", self.get_variant),
             ("PUT", "/variants/{variant_id}.json", self.update_variant),
@@ -199,6 +224,10 @@ class ShopHandlers(MockProvider):
     # -- catalogue ------------------------------------------------------------------------
     def list_products(self, call: Call) -> Reply:
         return self._page(call, "products", list(self.state.products.values()), PRODUCTS)
+
+    def create_product(self, call: Call) -> Reply:
+        request = rooted(call.json(), "product", NEW_PRODUCT)
+        return Reply(201, {"product": self.state.create_product(request)})
 
     def get_product(self, call: Call) -> Reply:
         return Reply(200, {"product": self._find(call, self.state.products, "product_id")})

@@ -71,6 +71,39 @@ class ShopState:
             self._add_variant(product, position, vdata)
         return product
 
+    def create_product(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``POST /products.json``: a product with its variants (one ``Default Title``
+        variant when none is given). Variants are told apart by ``option1`` (Shopify: "The
+        variant 'X' already exists"); SKUs need not be unique (Shopify does not check them,
+        so a connector that creates twice gets two products). A tracked variant's new
+        inventory item is stocked at every active location with 0 available."""
+        variants = list(data.get("variants") or [{}])
+        seen: set[str] = set()
+        for vdata in variants:
+            title = str(vdata.get("option1") or "Default Title")
+            if title in seen:
+                raise unprocessable([("base", f"The variant '{title}' already exists.")])
+            seen.add(title)
+        product = self.add_product(
+            {
+                k: data[k]
+                for k in ("title", "body_html", "vendor", "product_type", "status", "tags")
+                if k in data
+            }
+            | {"variants": [_new_variant(v) for v in variants]}
+        )
+        for variant, vdata in zip(product["variants"], variants, strict=True):
+            for key in ("inventory_policy", "requires_shipping", "taxable"):
+                if key in vdata:
+                    variant[key] = vdata[key]
+            if vdata.get("compare_at_price") is not None:
+                variant["compare_at_price"] = rec.money(vdata["compare_at_price"])
+            if variant["inventory_management"] is not None:
+                for location_id, location in self.locations.items():
+                    if location["active"]:
+                        self._stock(variant["inventory_item_id"], location_id, 0)
+        return product
+
     def _add_variant(self, product: dict[str, Any], position: int, data: dict[str, Any]) -> None:
         variant_id = self.ids.take("variant", data.get("id"))
         item_id = self.ids.take("inventory_item", data.get("inventory_item_id"))
@@ -307,6 +340,21 @@ class ShopState:
         self.emit("orders/cancelled", order)
         self.touch_order(order)
         return order
+
+
+def _new_variant(data: dict[str, Any]) -> dict[str, Any]:
+    """An API variant as the seed's variant: ``option1`` is its title; Shopify's REST
+    default for ``inventory_management`` is null (stock not tracked)."""
+    out: dict[str, Any] = {
+        "title": data.get("option1") or "Default Title",
+        "sku": data.get("sku"),
+        "barcode": data.get("barcode"),
+        "tracked": data.get("inventory_management") == "shopify",
+        "price": data.get("price", "0.00"),
+    }
+    if "grams" in data:
+        out["grams"] = data["grams"]
+    return out
 
 
 __all__ = ["NotFoundError", "ShopState"]
