@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
+import hashlib
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -213,8 +215,20 @@ def test_label_bought_once_after_commit_then_drop(setup: Setup, clock: Clock) ->
     )
     assert row["carrier_tracking_ref"] == shipment["tracking_number"]
     assert row["carrier_tracking_url"].endswith(shipment["tracking_number"])
+    # the label file is attached to the picking, once, with the carrier's bytes
     label_url = shipment["packages"][0]["label"]["url"]
-    assert any(label_url in note for note in setup.notes(picking["id"]))
+    label = httpx.get(label_url)
+    [attachment] = setup.odoo.search_read(
+        "ir.attachment",
+        [("res_model", "=", "stock.picking"), ("res_id", "=", picking["id"])],
+        ["name", "datas", "mimetype", "file_size", "checksum"],
+    )
+    assert attachment["name"] == f"Label-{shipment['tracking_number']}.pdf"
+    assert base64.b64decode(attachment["datas"]) == label.content
+    assert attachment["file_size"] == len(label.content)
+    assert attachment["checksum"] == hashlib.sha1(label.content).hexdigest()
+    assert attachment["mimetype"] == label.headers["content-type"].split(";")[0]
+    assert any("attached" in note for note in setup.notes(picking["id"]))
     # the shop hook ran once, with the tracking
     [(shipped, tracking)] = setup.shipped
     assert shipped["name"] == picking["name"] and tracking.number == shipment["tracking_number"]

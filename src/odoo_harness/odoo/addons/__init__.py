@@ -38,6 +38,7 @@ ADDONS = (
     "mail_message",
     "mail_activity",
     "mail_thread",
+    "ir_attachment",
 )
 
 

@@ -253,6 +253,10 @@ class MailThread(BaseModel):
             author_id=author_id,
             email_from=email_from,
         )
+        if attachment_ids or kwargs.get("attachments"):
+            from .ir_attachment import attach_to_message
+
+            attach_to_message(self, message, attachment_ids, kwargs.get("attachments"))
         return message if self.env.profile.major >= 19 else message.id
 
     def _message_post(
