@@ -245,13 +245,17 @@ def _env(name: str) -> str | None:
 
 @dataclass
 class Schedule:
-    """A poller run every ``every`` seconds (the first pass at start)."""
+    """A poller run every ``every`` seconds (the first pass at start); ``--initial-sync
+    none`` baselines the same poller (engine/initial_sync.py)."""
 
     name: str
     every: float
-    poll: Callable[[], int]
+    poller: Any  # .poll() -> a report with .enqueued, or the count itself
     due: float = 0.0
-    poller: Any = None  # what --initial-sync none baselines (engine/initial_sync.py)
+
+    def poll(self) -> int:
+        done = self.poller.poll()
+        return done if isinstance(done, int) else done.enqueued
 
 
 @dataclass
@@ -390,20 +394,12 @@ def _wire_crm(
     wiring.routers["crm"] = crm_router
     poller = WatermarkPoller(odoo, store, flow="crm_contacts", model="res.partner")
     wiring.schedules.append(
-        Schedule(
-            "crm_contacts (Odoo partners)",
-            every("crm_contacts", "odoo_change"),
-            lambda: poller.poll().enqueued,
-            poller=poller,
-        )
+        Schedule("crm_contacts (Odoo partners)", every("crm_contacts", "odoo_change"), poller)
     )
     orders = deal_poller(odoo, store)
     wiring.schedules.append(
         Schedule(
-            "crm_contacts (Odoo sale orders as deals)",
-            every("crm_contacts", "odoo_change"),
-            lambda: orders.poll().enqueued,
-            poller=orders,
+            "crm_contacts (Odoo sale orders as deals)", every("crm_contacts", "odoo_change"), orders
         )
     )
     wiring.flows.append("crm_contacts")
@@ -453,12 +449,7 @@ def _wire_shop(
     wiring.routers["shop"] = shop_router
     orders = ShopOrderPoller(shop, store)
     wiring.schedules.append(
-        Schedule(
-            "shop_orders (shop orders)",
-            every("shop_orders", "fallback_schedule"),
-            orders.poll,
-            poller=orders,
-        )
+        Schedule("shop_orders (shop orders)", every("shop_orders", "fallback_schedule"), orders)
     )
     wiring.flows.append("shop_orders")
     odoo_location = args.odoo_location
@@ -485,8 +476,7 @@ def _wire_shop(
         Schedule(
             "catalogue_stock (Odoo stock and products)",
             every("catalogue_stock", "schedule", "odoo_change"),
-            lambda: stock.poll().enqueued,
-            poller=stock,
+            stock,
         )
     )
     wiring.flows.append("catalogue_stock")
@@ -533,12 +523,7 @@ def _wire_carrier(
     wiring.routers["carrier"] = carrier_router
     poller = shipping_poller(odoo, store)
     wiring.schedules.append(
-        Schedule(
-            "shipping (Odoo deliveries)",
-            every("shipping", "odoo_change"),
-            lambda: poller.poll().enqueued,
-            poller=poller,
-        )
+        Schedule("shipping (Odoo deliveries)", every("shipping", "odoo_change"), poller)
     )
     wiring.flows.append("shipping")
 
@@ -636,8 +621,6 @@ def _initial_sync(mode: str, schedules: list[Schedule]) -> None:
         print("engine: initial sync all: a poller's first run queues every existing record")
         return
     for schedule in schedules:
-        if schedule.poller is None:
-            continue
         poller = schedule.poller
         had = poller.store.watermark(poller.name)
         try:
