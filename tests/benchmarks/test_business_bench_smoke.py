@@ -4,34 +4,17 @@ prints a table. No timing is asserted."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from dataclasses import replace
-from pathlib import Path
-from types import ModuleType
 
 import pytest
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "business_sandbox.py"
+from benchscript import load
 
 pytestmark = pytest.mark.wire
 
 
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_business_sandbox", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(spec.name, None)
-    return module
-
-
 @pytest.mark.parametrize("version", ["17.0", "18.0"])
 def test_quick_run_reports_the_three_operations(version: str) -> None:
-    bench = load_script()
+    bench = load("business_sandbox")
     settings, strict = bench.parse_args(["--quick", "--version", version])
     assert not strict
     settings = replace(settings, catalogue="60x2", iterations=2, warmup=1, orders=2)
@@ -51,7 +34,7 @@ def test_quick_run_reports_the_three_operations(version: str) -> None:
 
 
 def test_options() -> None:
-    bench = load_script()
+    bench = load("business_sandbox")
     settings, strict = bench.parse_args(
         ["--catalogue", "500x3", "--iterations", "4", "--orders", "7", "--fields", "qty_available",
          "--strict"]

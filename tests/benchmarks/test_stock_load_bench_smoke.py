@@ -4,32 +4,16 @@ timing is asserted."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "stock_load.py"
+from benchscript import load
 
 pytestmark = pytest.mark.wire
 
 
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_stock_load", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(spec.name, None)
-    return module
-
-
 def test_a_short_run_fills_every_row_of_the_table(tmp_path: Path) -> None:
-    bench = load_script()
+    bench = load("stock_load")
     args = bench.parse_args(
         ["--sizes", "200", "--warehouses", "2", "--users", "2", "--spawn-rate", "2"]
         + ["--duration", "2", "--report", str(tmp_path)]

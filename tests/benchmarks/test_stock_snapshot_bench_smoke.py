@@ -4,33 +4,17 @@ prints a table. No timing is asserted."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from dataclasses import replace
 from pathlib import Path
-from types import ModuleType
 
 import pytest
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "stock_snapshot.py"
+from benchscript import load
 
 pytestmark = pytest.mark.wire
 
 
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_stock_snapshot", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(spec.name, None)
-    return module
-
-
 def test_quick_run_prints_a_row_per_size(tmp_path: Path) -> None:
-    bench = load_script()
+    bench = load("stock_snapshot")
     settings = replace(bench.parse_args(["--quick"]), sizes=(40, 80), requests=5, changes=2)
     rows = [bench.measure(size, settings, tmp_path) for size in settings.sizes]
     assert [row.size for row in rows] == [40, 80]

@@ -3,31 +3,14 @@ two app paths it compares give the same answer. No timing is asserted."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 import xmlrpc.client
-from pathlib import Path
-from types import ModuleType
 
 import pytest
-
-SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "xmlrpc_phases.py"
-
-
-def load_script() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("bench_xmlrpc_phases", SCRIPT)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.modules.pop(spec.name, None)
-    return module
+from benchscript import load
 
 
 def test_quick_run_prints_every_phase(capsys: pytest.CaptureFixture[str]) -> None:
-    bench = load_script()
+    bench = load("xmlrpc_phases")
     assert bench.main(["--quick"]) == 0
     printed = capsys.readouterr().out
     for operation in bench.OPERATIONS:
@@ -37,7 +20,7 @@ def test_quick_run_prints_every_phase(capsys: pytest.CaptureFixture[str]) -> Non
 
 
 def test_both_app_paths_answer_alike() -> None:
-    bench = load_script()
+    bench = load("xmlrpc_phases")
     sandbox = bench.seeded_sandbox(30)
     client = bench.InProcess(bench.create_app(sandbox))
     params = (sandbox.db_name, sandbox.admin_uid, "admin", "res.partner", "read_group")
