@@ -27,12 +27,12 @@ from urllib.parse import urlsplit, urlunsplit
 from xml.etree import ElementTree
 
 from ..errors import ConfigError
+from ..journal import mask_secrets
 from ._contract import Contract
 from ._rules import schema_valid_rejections
 
 EXIT_OK, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_INTERNAL, EXIT_USAGE, EXIT_EMPTY = 0, 1, 2, 3, 4, 5
 PHASES = "examples,coverage,fuzzing,stateful"
-MASK = "***"
 MIN_SECRET = 4  # shorter header values are masked by name only (schemathesis's sanitizer)
 _ENV_PREFIX = "ODOO_HARNESS_VERIFY_HEADER_"
 _QUERY_ENV_PREFIX = "ODOO_HARNESS_VERIFY_QUERY_"
@@ -298,14 +298,7 @@ def _exit_code(code: int) -> int:
 
 
 def _masker(secrets: list[str]) -> Callable[[str], str]:
-    ordered = sorted(set(secrets), key=len, reverse=True)
-
-    def mask(text: str) -> str:
-        for secret in ordered:
-            text = text.replace(secret, MASK)
-        return text
-
-    return mask
+    return lambda text: mask_secrets(text, secrets)
 
 
 def _publish(source: Path, target: Path, mask: Callable[[str], str]) -> None:

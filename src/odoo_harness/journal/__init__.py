@@ -5,6 +5,14 @@ Secrets are masked with ``redact`` before they are recorded.
 """
 
 from ._journal import Journal, JournalEntry
-from .redaction import MASK, SECRET_KEYS, is_secret_key, redact
+from .redaction import MASK, SECRET_KEYS, is_secret_key, mask_secrets, redact
 
-__all__ = ["MASK", "SECRET_KEYS", "Journal", "JournalEntry", "is_secret_key", "redact"]
+__all__ = [
+    "MASK",
+    "SECRET_KEYS",
+    "Journal",
+    "JournalEntry",
+    "is_secret_key",
+    "mask_secrets",
+    "redact",
+]

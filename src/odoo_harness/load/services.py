@@ -20,7 +20,7 @@ from pathlib import Path
 from types import TracebackType
 
 from ..errors import SandboxError
-from ..journal import MASK
+from ..journal import mask_secrets
 
 LOOPBACK = "127.0.0.1"
 
@@ -89,9 +89,7 @@ class Child:
                 self._new_line.notify_all()
 
     def mask(self, text: str) -> str:
-        for secret in self.secrets:
-            text = text.replace(secret, MASK)
-        return text
+        return mask_secrets(text, self.secrets)
 
     def wait_ready(self, pattern: str, timeout: float) -> re.Match[str]:
         """The first output line matching ``pattern``; SandboxError if the child exits or

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from html import escape
 from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
-from ..journal import MASK
+from ..journal import mask_secrets
 from ..scenarios.sut import repository_root
 from .flowdocs import write_flow_pages
 from .html import render_html
@@ -41,12 +40,5 @@ def write_reports(
         (json_path, json.dumps(summary(results), indent=2, default=str)),
         (html_path, render_html(results, flows)),
     ):
-        path.write_text(_masked(text, secrets), encoding="utf-8")
+        path.write_text(mask_secrets(text, secrets), encoding="utf-8")
     return [json_path, html_path]
-
-
-def _masked(text: str, secrets: Iterable[str]) -> str:
-    forms = {form for s in secrets for form in (s, escape(s), json.dumps(s)[1:-1]) if form}
-    for form in sorted(forms, key=len, reverse=True):
-        text = text.replace(form, MASK)
-    return text

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from ..journal import MASK
+from ..journal import mask_secrets
 
 LOGGERS = ("httpx", "uvicorn.access", "uvicorn.error")
 MIN_LENGTH = 6  # as the exchange log: shorter values would mask ordinary words
@@ -23,13 +23,11 @@ MIN_LENGTH = 6  # as the exchange log: shorter values would mask ordinary words
 class SecretMask(logging.Filter):
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        self.secrets = sorted({s for s in secrets if s and len(s) >= MIN_LENGTH}, key=len)[::-1]
+        self.secrets = [s for s in secrets if s and len(s) >= MIN_LENGTH]
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = message
-        for secret in self.secrets:
-            masked = masked.replace(secret, MASK)
+        masked = mask_secrets(message, self.secrets)
         if masked != message:
             record.msg, record.args = masked, None
         return True

@@ -21,7 +21,7 @@ import pytest
 
 from ..engine.bugs import from_env as engine_bugs_from_env
 from ..errors import ConfigError
-from ..journal import MASK
+from ..journal import mask_secrets
 from .config import HarnessConfig, load_config
 from .external import skip_reason
 from .failure import render_failure, reproduce_command
@@ -141,10 +141,7 @@ def _report_data(result: ScenarioResult, harness: HarnessConfig) -> dict[str, An
         "faults": list(result.scenario.faults),
         "reproduce": reproduce_command(result),
     }
-    text = json.dumps(data, default=str)
-    for secret in harness.secrets():
-        text = text.replace(json.dumps(secret)[1:-1], MASK)
-    return dict(json.loads(text))
+    return dict(json.loads(mask_secrets(json.dumps(data, default=str), harness.secrets())))
 
 
 @pytest.hookimpl(wrapper=True)
