@@ -136,6 +136,7 @@ def seed_catalogue(sandbox: Sandbox, spec: CatalogueSpec) -> CatalogueSummary:
             env.cr.execute("ROLLBACK")
             raise
         env.cr.execute("COMMIT")
+        sandbox.committed()
         return summary
 
 

@@ -19,7 +19,7 @@ from .exceptions import AccessDenied, UserError
 from .orm.api import call_json2, call_kw
 from .orm.derived import DerivedCache
 from .orm.registry import Environment, Registry
-from .orm.sqlite import connect
+from .orm.sqlite import PlannerStatistics, connect
 from .profiles import DEFAULT_VERSION, Profile, get_profile
 from .seed import Seeder, hash_key, load_masterdata
 
@@ -192,6 +192,7 @@ class Sandbox:
         self._users: dict[str, Any] = {}
         # credentials, contexts, groups and access rows; forgotten on any change of a row
         self._derived = DerivedCache()
+        self._statistics = PlannerStatistics()
         if keep and self._path != ":memory:" and Path(self._path).exists():
             self._reopen()
         else:
@@ -213,6 +214,7 @@ class Sandbox:
                 f"{self._path} is not a {self.profile.serie} sandbox database "
                 f"(it holds {version or 'something else'}); start with --reset to replace it"
             )
+        self._statistics.adopt(self._conn)
         meta = dict(rows)
         self._users = {
             "admin_id": int(meta["admin_id"]),
@@ -232,6 +234,7 @@ class Sandbox:
             self._derived.clear()  # the rows may be replaced without counting as changes
             key = (self.profile.serie, self.clock.now()) if self.clock.frozen else None
             if key is not None and self._path == ":memory:" and _copy_template(key, self):
+                self._statistics.adopt(self._conn)  # the template's, copied with it
                 return
             self.registry.create_schema(self._conn)
             env = self._env(SUPERUSER_ID, su=True)
@@ -250,6 +253,7 @@ class Sandbox:
                 self._conn.execute("ROLLBACK")
                 raise
             self._conn.execute("COMMIT")
+            self._statistics.refresh(self._conn)
             if key is not None and self._path == ":memory:":
                 _keep_template(key, self)
 
@@ -267,7 +271,15 @@ class Sandbox:
                 env.cr.execute("ROLLBACK")
                 raise
             env.cr.execute("COMMIT")
+            self.committed()
             return created
+
+    def committed(self) -> None:
+        """Tell the sandbox a transaction of its own connection committed (for writers
+        that bypass ``execute_kw``, like ``catalogue.seed_catalogue``)."""
+        with self.lock:
+            if self._conn is not None:
+                self._statistics.after_commit(self._conn)
 
     def close(self) -> None:
         with self.lock:
@@ -394,6 +406,7 @@ class Sandbox:
                 conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+            self._statistics.after_commit(conn)
             return result
 
     def _user_context(self, uid: int) -> dict[str, Any]:

@@ -83,6 +83,7 @@ class ResPartner(BaseModel):
         "Complete Name",
         compute="_compute_complete_name",
         store=True,
+        index=True,
         depends=("name", "parent_id", "is_company", "type"),
     )
     date = F.Date("Date", index=True)

@@ -62,19 +62,19 @@ class Registry:
         relations: set[str] = set()
         for cls in self.models.values():
             conn.execute(cls._create_table_sql())
-            leading = _leading_order_field(cls)
+            order_index = _order_index_columns(cls)
             for field in cls._fields.values():
                 if field.column and (isinstance(field, F.Many2one) or field.index):
                     conn.execute(
                         f'CREATE INDEX IF NOT EXISTS "{cls._table}__{field.name}" '
                         f'ON "{cls._table}" ("{field.name}")'
                     )
-                    if field.name == leading and not isinstance(field, F.Many2one):
-                        # the default order's key as ``orm.ordering`` sorts it (NULLs
-                        # last), so a page of the default order walks this index
+                    if order_index and order_index[0] == field.name:
+                        # the default order as ``orm.ordering`` writes it (NULLs last),
+                        # so a page of the default order walks this index and stops
                         conn.execute(
                             f'CREATE INDEX IF NOT EXISTS "{cls._table}__{field.name}__order" '
-                            f'ON "{cls._table}" ("{field.name}" IS NULL, "{field.name}")'
+                            f'ON "{cls._table}" ({", ".join(order_index[1])})'
                         )
                 elif isinstance(field, F.Many2many) and field.store:
                     if field.relation in relations:
@@ -91,10 +91,40 @@ class Registry:
                     )
 
 
-def _leading_order_field(cls: type[BaseModel]) -> str | None:
-    """The field the model's default order sorts on first, when it is a plain column."""
-    words = (cls._order or "").split(",")[0].split()
-    return words[0].strip('"') if words else None
+def _order_index_columns(cls: type[BaseModel]) -> tuple[str, list[str]] | None:
+    """The first field of the model's default order, and the index columns that sort as
+    ``orm.ordering`` does: its stored plain-column terms (up to a many2one, which sorts
+    by its comodel's order through a subquery), then ``id`` when no many2one came first.
+    None when the first term is not a plain column."""
+    columns: list[str] = []
+    leading: str | None = None
+    for part in (cls._order or "").split(","):
+        words = part.split()
+        if not words:
+            continue
+        name = words[0].strip('"')
+        desc = len(words) > 1 and words[1].lower() == "desc"
+        field = cls._fields.get(name)
+        if name == "id":
+            columns.append('"id" DESC' if desc else '"id"')
+            break
+        if field is not None and not field.column:
+            continue  # ``orm.ordering`` skips a field that is not stored
+        if field is None or isinstance(field, F.Many2one):
+            break  # sorted by a subquery: the index covers the terms before this one
+        leading = leading or name
+        quoted = f'"{name}"'
+        columns += (
+            [f"{quoted} IS NULL DESC", f"{quoted} DESC"]
+            if desc
+            else [
+                f"{quoted} IS NULL",
+                quoted,
+            ]
+        )
+    else:
+        columns.append('"id"')  # ``orm.ordering`` ends every order with id ascending
+    return (leading, columns) if leading else None
 
 
 class Environment:
