@@ -18,6 +18,15 @@ can make faster. The reference machine's client took about 2.3 ms for it; the ra
 the two is printed as the client-speed factor, and the table adds each ratio as it
 would be on a client as fast as the reference one (``ratio x factor``).
 
+And it measures the floor under any server on this machine: two zero-work servers
+(``benchmarks/replay_server.py``), one on the sandbox's own HTTP stack (uvicorn +
+httptools) and one a bare standard-library socket server, answer the same
+``search_read`` and ``read_group`` calls with the bytes the sandbox answered, without
+doing anything else. They take turns with the sandbox, 50 calls each, so each answers
+runs of consecutive calls (as the reference was measured) and all see the same minutes
+of the machine. The lines under the table say whether each raw target lies above that floor at
+all on this client, and how much the sandbox's own work adds to it.
+
 Usage::
 
     .venv/bin/python benchmarks/xmlrpc_sandbox.py [--version 18.0] [--iterations 300]
@@ -38,9 +47,10 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import xmlrpc.client
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -54,6 +64,17 @@ SEARCH_LIMIT = 80
 OPERATIONS = ("search_read", "read_group", "create", "create_batch")
 DECODE_OP = "client decode (search_read)"
 NET_OP = "search_read - client decode"
+# The zero-work servers (benchmarks/replay_server.py): the floor under any server's p50.
+ZERO_WORK_STACKS = {
+    "uvicorn": "a server on the sandbox's HTTP stack (uvicorn + httptools)",
+    "socket": "a bare standard-library socket server",
+}
+FLOOR_OPS = ("search_read", "read_group")
+
+
+def zero_work_op(operation: str, stack: str) -> str:
+    return f"{operation}: zero-work server ({stack})"
+
 
 # Real Odoo 18 community, no demo data, --workers=0, same kind of 2-core machine,
 # same client: p50 in milliseconds, and the speed-up the issue asks for.
@@ -158,16 +179,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def sandbox_process(version: str, seconds: float, start_timeout: float = 60.0) -> Iterator[str]:
-    """Run ``odoo-harness sandbox up`` in a child process; yield its URL; always kill it."""
-    port = free_port()
+def child_server(
+    cmd: list[str], port: int, what: str, start_timeout: float = 60.0
+) -> Iterator[str]:
+    """Run ``cmd`` (a server on ``port``) in a child process; yield its URL; always kill it."""
     env = dict(os.environ)
     src = str(REPO / "src")
     env["PYTHONPATH"] = src + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
-    cmd = [
-        sys.executable, "-m", "odoo_harness.cli.main", "sandbox", "up",
-        "--odoo-version", version, "--port", str(port), "--for", str(int(seconds)),
-    ]  # fmt: skip
     proc = subprocess.Popen(
         cmd,
         stdout=subprocess.PIPE,
@@ -183,11 +201,11 @@ def sandbox_process(version: str, seconds: float, start_timeout: float = 60.0) -
         while True:
             if proc.poll() is not None:
                 output = proc.stdout.read() if proc.stdout else ""
-                raise RuntimeError(f"the sandbox exited with {proc.returncode}:\n{output}")
+                raise RuntimeError(f"the {what} exited with {proc.returncode}:\n{output}")
             with contextlib.suppress(OSError), socket.create_connection((LOOPBACK, port), 0.5):
                 break
             if time.monotonic() > deadline:
-                raise RuntimeError(f"the sandbox did not listen on {url} in {start_timeout}s")
+                raise RuntimeError(f"the {what} did not listen on {url} in {start_timeout}s")
             time.sleep(0.05)
         yield url
     finally:
@@ -200,6 +218,28 @@ def sandbox_process(version: str, seconds: float, start_timeout: float = 60.0) -
                 proc.wait(timeout=5)
         if proc.stdout:
             proc.stdout.close()
+
+
+def sandbox_process(version: str, seconds: float) -> contextlib.AbstractContextManager[str]:
+    """``odoo-harness sandbox up`` in a child process that stops by itself (``--for``)."""
+    port = free_port()
+    cmd = [
+        sys.executable, "-m", "odoo_harness.cli.main", "sandbox", "up",
+        "--odoo-version", version, "--port", str(port), "--for", str(int(seconds)),
+    ]  # fmt: skip
+    return child_server(cmd, port, "sandbox")
+
+
+def replay_process(
+    stack: str, answers: Path, seconds: float
+) -> contextlib.AbstractContextManager[str]:
+    """``benchmarks/replay_server.py``: the zero-work server, on ``stack``."""
+    port = free_port()
+    cmd = [
+        sys.executable, str(REPO / "benchmarks" / "replay_server.py"), "--stack", stack,
+        "--port", str(port), "--answers", str(answers), "--for", str(int(seconds)),
+    ]  # fmt: skip
+    return child_server(cmd, port, f"replay server ({stack})")
 
 
 # -- the client ---------------------------------------------------------------------------
@@ -232,6 +272,16 @@ class Client:
         self.proxy = xmlrpc.client.ServerProxy(
             f"{url}/xmlrpc/2/object", transport=_Transport(timeout)
         )
+
+    def twin(self, url: str) -> Client:
+        """The same client (same credentials, same requests) pointed at another server."""
+        other = object.__new__(Client)
+        other.url, other.uid, other.db, other.password = url, self.uid, self.db, self.password
+        other.timeout = self.timeout
+        other.proxy = xmlrpc.client.ServerProxy(
+            f"{url}/xmlrpc/2/object", transport=_Transport(self.timeout)
+        )
+        return other
 
     def execute(self, model: str, method: str, *args: Any, **kwargs: Any) -> Any:
         return self.proxy.execute_kw(
@@ -312,32 +362,51 @@ def measure(
     deadline: float,
     note: str = "",
     *,
-    alongside: Callable[[], Any] | None = None,
-    alongside_note: str = "",
+    alongside: Sequence[tuple[str, Callable[[], Any], str]] = (),
+    rivals: Sequence[tuple[str, Callable[[], Any], str]] = (),
+    block: int = 50,
 ) -> list[Row]:
     """``n`` timed calls after ``warmup`` untimed ones; calls/s is over the timed calls.
 
-    ``alongside`` is timed on its own right after each call (both see the same machine
-    conditions) and gives a second row, named ``DECODE_OP``.
+    Each ``(name, func, note)`` of ``alongside`` is timed on its own right after each
+    call and gives one more row, named ``name``. Each of ``rivals`` (the same call to
+    another server) is timed ``n`` times too, in turns of ``block`` calls: ``block`` calls
+    of ``call``, then ``block`` of each rival, and again. Every server so answers runs of
+    consecutive calls, as the reference was measured, and all see the same minutes of a
+    noisy machine.
     """
     for i in range(warmup):
         call(-1 - i)
+        for _name, func, _note in [*alongside, *rivals]:
+            func()
     samples: list[float] = []
-    side: list[float] = []
-    for i in range(n):
-        t0 = time.perf_counter()
-        call(i)
-        samples.append(time.perf_counter() - t0)
-        if alongside is not None:
-            t1 = time.perf_counter()
-            alongside()
-            side.append(time.perf_counter() - t1)
+    side: list[list[float]] = [[] for _ in alongside]
+    rival_times: list[list[float]] = [[] for _ in rivals]
+    stopped = False
+    for start in range(0, n, block):
+        for i in range(start, min(n, start + block)):
+            t0 = time.perf_counter()
+            call(i)
+            samples.append(time.perf_counter() - t0)
+            for (_name, func, _note), times in zip(alongside, side, strict=True):
+                t1 = time.perf_counter()
+                func()
+                times.append(time.perf_counter() - t1)
+        for (_name, func, _note), times in zip(rivals, rival_times, strict=True):
+            for _ in range(start, min(n, start + block)):
+                t1 = time.perf_counter()
+                func()
+                times.append(time.perf_counter() - t1)
         if time.monotonic() > deadline:
-            note = (note + "; " if note else "") + "stopped at the deadline"
+            stopped = True
             break
+    if stopped:
+        note = (note + "; " if note else "") + "stopped at the deadline"
     rows = [_row(operation, samples, sum(samples), note)]
-    if side:
-        rows.append(_row(DECODE_OP, side, sum(side), alongside_note))
+    for (name, _func, side_note), times in zip(
+        [*alongside, *rivals], [*side, *rival_times], strict=True
+    ):
+        rows.append(_row(name, times, sum(times), side_note))
     return rows
 
 
@@ -349,7 +418,8 @@ def run(
     login: str = "admin",
     password: str = "admin",
 ) -> list[Row]:
-    """All measurements against a running server at ``url``."""
+    """All measurements against a running server at ``url`` (the zero-work servers start
+    here, once the answers they replay exist)."""
     deadline = time.monotonic() + settings.deadline
     client = Client(url, db, login, password, settings.call_timeout)
     country = client.execute("res.country", "search", [("code", "=", "BE")], limit=1)
@@ -357,26 +427,70 @@ def run(
 
     domain = [("ref", "=", SEED_REF)]
     limit = min(SEARCH_LIMIT, settings.seed)
+    calls: dict[str, tuple[list[Any], dict[str, Any]]] = {
+        "search_read": ([domain], {"fields": READ_FIELDS, "limit": limit}),
+        "read_group": ([domain, ["city"], ["city"]], {}),
+    }
+    answers = {op: client.raw_response("res.partner", op, *a, **k) for op, (a, k) in calls.items()}
+    with tempfile.TemporaryDirectory(prefix="odoo-harness-replay-") as folder:
+        for op, body in answers.items():
+            (Path(folder) / f"{op}.xml").write_bytes(body)
+        with contextlib.ExitStack() as stack:
+            replays = {
+                name: client.twin(
+                    stack.enter_context(replay_process(name, Path(folder), settings.deadline + 30))
+                )
+                for name in ZERO_WORK_STACKS
+            }
+            return _measure_all(settings, client, calls, answers, replays, deadline)
+
+
+def _measure_all(
+    settings: Settings,
+    client: Client,
+    calls: dict[str, tuple[list[Any], dict[str, Any]]],
+    answers: dict[str, bytes],
+    replays: dict[str, Client],
+    deadline: float,
+) -> list[Row]:
     rows: list[Row] = []
 
+    def zero_work(op: str) -> list[tuple[str, Callable[[], Any], str]]:
+        args, kwargs = calls[op]
+        return [
+            (
+                zero_work_op(op, name),
+                lambda twin=twin: twin.execute("res.partner", op, *args, **kwargs),
+                f"the same call answered with the sandbox's recorded answer by "
+                f"{ZERO_WORK_STACKS[name]} doing no work (in turns with the sandbox's)",
+            )
+            for name, twin in replays.items()
+        ]
+
     def search_read(_i: int) -> Any:
-        result = client.execute(
-            "res.partner", "search_read", domain, fields=READ_FIELDS, limit=limit
-        )
-        assert len(result) == limit, len(result)
+        args, kwargs = calls["search_read"]
+        result = client.execute("res.partner", "search_read", *args, **kwargs)
+        assert len(result) == kwargs["limit"], len(result)
         return result
 
-    raw = client.raw_response("res.partner", "search_read", domain, fields=READ_FIELDS, limit=limit)
-    searched, decoded = measure(
+    raw = answers["search_read"]
+    searched, decoded, *floors = measure(
         "search_read",
         search_read,
         settings.iterations,
         settings.warmup,
         deadline,
-        f"{limit} records x {len(READ_FIELDS)} fields, answer of {len(raw)} bytes",
-        alongside=lambda: xmlrpc.client.loads(raw),
-        alongside_note="xmlrpc.client.loads of that answer alone (client side, part of "
-        f"search_read; the reference client: {REFERENCE_DECODE_MS} ms)",
+        f"{calls['search_read'][1]['limit']} records x {len(READ_FIELDS)} fields, "
+        f"answer of {len(raw)} bytes",
+        alongside=[
+            (
+                DECODE_OP,
+                lambda: xmlrpc.client.loads(raw),
+                "xmlrpc.client.loads of that answer alone (client side, part of "
+                f"search_read; the reference client: {REFERENCE_DECODE_MS} ms)",
+            ),
+        ],
+        rivals=zero_work("search_read"),
     )
     net = searched.p50_ms - decoded.p50_ms
     rows += [
@@ -391,10 +505,12 @@ def run(
             "derived: search_read minus the client decode (reference: "
             f"{REFERENCE_MS['search_read']} - {REFERENCE_DECODE_MS} ms)",
         ),
+        *floors,
     ]
 
     def read_group(_i: int) -> Any:
-        groups = client.execute("res.partner", "read_group", domain, ["city"], ["city"])
+        args, kwargs = calls["read_group"]
+        groups = client.execute("res.partner", "read_group", *args, **kwargs)
         assert sum(g["city_count"] for g in groups) == settings.seed
         return groups
 
@@ -404,7 +520,9 @@ def run(
         settings.iterations,
         settings.warmup,
         deadline,
-        f"by city over {settings.seed} partners, {len(CITIES)} groups",
+        f"by city over {settings.seed} partners, {len(CITIES)} groups, "
+        f"answer of {len(answers['read_group'])} bytes",
+        rivals=zero_work("read_group"),
     )
 
     def create(i: int) -> Any:
@@ -495,6 +613,45 @@ def table(rows: list[Row]) -> str:
     return "\n".join(out + (["notes:", *notes] if notes else []))
 
 
+def floor_lines(rows: list[Row]) -> list[str]:
+    """What the zero-work servers say: the floor under any server on this client, whether
+    the raw target lies above it, and what the sandbox adds to it."""
+    by_name = {r.operation: r for r in rows}
+    out: list[str] = []
+    for op in FLOOR_OPS:
+        row = by_name.get(op)
+        floors = {
+            stack: by_name[zero_work_op(op, stack)].p50_ms
+            for stack in ZERO_WORK_STACKS
+            if zero_work_op(op, stack) in by_name
+        }
+        if row is None or not floors:
+            continue
+        target_ms = REFERENCE_MS[op] / TARGET_RATIO[op]
+        lowest = min(floors.values())
+        same_stack = floors.get("uvicorn", lowest)
+        figures = ", ".join(f"{ms:.2f} ms ({stack})" for stack, ms in floors.items())
+        if lowest <= target_ms:
+            verdict = f"reachable here: it leaves {target_ms - lowest:.2f} ms for a server's work"
+        else:
+            verdict = (
+                f"NOT reachable on this client by any server: doing nothing takes "
+                f"{lowest - target_ms:.2f} ms more than the target"
+            )
+        out.append(
+            f"  {op}: target p50 <= {target_ms:.2f} ms; zero-work server {figures}; {verdict}; "
+            f"the sandbox's own work adds {row.p50_ms - same_stack:.2f} ms to the same stack's "
+            f"floor (p50 {row.p50_ms:.2f} ms)"
+        )
+    if out:
+        out.insert(
+            0,
+            "floor: the same calls answered by servers that do no work (the sandbox's own "
+            "answer bytes, replayed), timed in turns with the sandbox's:",
+        )
+    return out
+
+
 def parse_args(argv: list[str] | None = None) -> tuple[Settings, bool]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--version", default="18.0", help="Odoo version profile (default 18.0)")
@@ -535,6 +692,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     rows = run_with_server(settings)
     print(table(rows))
+    for line in floor_lines(rows):
+        print(line)
     missed = [r.operation for r in rows if r.met is False]
     if missed:
         print("targets missed (raw ratio): " + ", ".join(missed))
