@@ -30,7 +30,7 @@ def entry(seq: int, kind: str, system: str, cid: str = "", **data: Any) -> dict[
 
 JOURNAL = [
     entry(1, "ScenarioStep", "scenario", step="odoo creates res.partner {name: Ada}", line=5),
-    entry(2, "odoo.call", "odoo", "c-2", model="res.partner", method="create", outcome="ok"),
+    entry(2, "odoo.call", "odoo", "users-2", model="res.partner", method="create", outcome="ok"),
     entry(3, "exchange.request", "crm", "engine-1", method="POST", path="/crm/v3/objects/contacts"),
     entry(4, "mock.request", "crm", "m1", method="POST", path="/crm/v3/objects/contacts"),
     entry(5, "mock.response", "crm", "m1", status=201),
@@ -142,3 +142,32 @@ def test_an_end_state_failure_shows_the_last_messages_to_that_system() -> None:
     result = {**RESULT, "failures": [{**RESULT["failures"][0], "entries": []}]}
     page = text(render_html([result]))
     assert "the last messages to crm:" in page and "/crm/v3/objects/search" in page
+
+
+def test_the_harness_own_calls_are_named_as_such_and_left_out_of_the_diagram() -> None:
+    journal = [
+        entry(1, "odoo.call", "odoo", "harness-000001", model="res.partner", method="create",
+              outcome="ok"),
+        entry(2, "ScenarioStep", "scenario", step="odoo creates res.partner {name: Ada}", line=5),
+        entry(3, "odoo.call", "odoo", "users-000002", model="res.partner", method="create",
+              outcome="ok"),
+        entry(4, "odoo.call", "odoo", "harness-000003", model="res.partner", method="search_read",
+              outcome="ok"),
+    ]  # fmt: skip
+    assert created_records(journal) == [
+        ("odoo", "res.partner", "harness", 1),
+        ("odoo", "res.partner", "users", 3),
+    ]
+    page = text(render_html([{**RESULT, "journal": journal, "failures": []}], flows=[]))
+    assert "2 messages between users, odoo" in page
+    assert "Left out: 2 calls of the harness itself" in page
+
+
+def test_records_created_read_each_mock_status_under_its_own_request_id() -> None:
+    journal = [
+        entry(1, "mock.request", "shop", "req_1", method="POST", path="/admin/products.json"),
+        entry(2, "mock.response", "shop", "req_1", status=201),
+        entry(3, "mock.request", "carrier", "req_1", method="POST", path="/v1/shipments"),
+        entry(4, "mock.response", "carrier", "req_1", status=422),
+    ]
+    assert created_records(journal) == [("shop", "POST /admin/products.json → 201", "engine", 1)]

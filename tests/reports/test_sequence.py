@@ -30,8 +30,8 @@ JOURNAL = [
     entry(3, "mock.request", "crm", "m2", method="POST", path="/webhooks/subscriptions"),
     entry(4, "mock.response", "crm", "m2", status=201),
     entry(5, "ScenarioStep", "scenario", step="odoo creates res.partner {name: Ada}", line=7),
-    # the scenario's Odoo user is an OdooAdapter too: its ids look like the engine's
-    entry(6, "odoo.call", "odoo", "engine-900", model="res.partner", method="create", outcome="ok"),
+    # the Odoo user the scenario plays marks its calls (users-...)
+    entry(6, "odoo.call", "odoo", "users-900", model="res.partner", method="create", outcome="ok"),
     entry(7, "ScenarioStep", "scenario", step="engine runs due jobs", line=8),
     entry(8, "JobStarted", "engine", "job-1", job_id=1, attempt=1),
     entry(
@@ -142,3 +142,68 @@ def test_long_journals_are_cut_and_say_so() -> None:
     assert len(diagram.rows) == 11 and diagram.omitted == 61 - 11
     assert "50 more rows not drawn" in render_svg(diagram)
     assert isinstance(diagram.rows[1], Arrow)
+
+
+ACTED = [
+    # the harness sets up (before the first step): not the system under test
+    entry(1, "odoo.call", "odoo", "harness-000001", model="res.users", method="write"),
+    entry(2, "mock.request", "crm", "m1", method="POST", path="/crm/v3/objects/contacts",
+          headers={"X-Correlation-Id": "harness-000002", "x-harness-actor": "scenario"}),
+    entry(3, "mock.response", "crm", "m1", status=201),
+    entry(4, "odoo.call", "odoo", "engine-000001", model="sale.order", method="search_read"),
+    entry(5, "ScenarioStep", "scenario", step="crm updates contacts", line=9),
+    entry(6, "mock.request", "crm", "m2", method="PATCH", path="/crm/v3/objects/contacts/1",
+          headers={"x-correlation-id": "users-000003"}),
+    entry(7, "mock.response", "crm", "m2", status=200),
+    # the harness watches states after each step, and checks expectations at the end
+    entry(8, "odoo.call", "odoo", "harness-000004", model="sale.order", method="search_read"),
+    entry(9, "exchange.request", "odoo", "engine-2", model="res.partner", method="read"),
+    # a harness read while the engine's call is in flight is still the harness's
+    entry(10, "odoo.call", "odoo", "harness-000005", model="res.partner", method="search_read"),
+    entry(11, "odoo.call", "odoo", "engine-2", model="res.partner", method="read"),
+    entry(12, "exchange.response", "odoo", "engine-2", outcome="ok"),
+    entry(13, "odoo.call", "odoo", "users-000006", model="sale.order", method="action_cancel"),
+    # after a step, a request no adapter journalled and nobody marked (the engine's carrier
+    # adapter fetching a token) is still the system under test's; its id is the same as an
+    # engine call's to the CRM (each mock numbers its own requests)
+    entry(14, "exchange.request", "crm", "engine-3", method="GET", path="/crm/v3/x"),
+    entry(15, "mock.request", "crm", "req_1", method="GET", path="/crm/v3/x"),
+    entry(16, "mock.response", "crm", "req_1", status=200),
+    entry(17, "exchange.response", "crm", "engine-3", status=200, outcome="ok"),
+    entry(18, "mock.request", "carrier", "req_1", method="POST", path="/oauth/token",
+          headers={"content-type": "application/x-www-form-urlencoded"}),
+    entry(19, "mock.response", "carrier", "req_1", status=200),
+]  # fmt: skip
+
+
+def test_the_harness_own_calls_are_left_out_and_counted() -> None:
+    diagram = sequence(ACTED)
+    arrows = [(a.source, a.target, a.label) for a in diagram.arrows]
+    assert arrows == [
+        ("engine", "odoo", "sale.order.search_read"),  # no engine adapter entry: the SUT
+        ("odoo", "engine", "ok"),
+        ("users", "crm", "PATCH /crm/v3/objects/contacts/1"),
+        ("crm", "users", "200"),
+        ("engine", "odoo", "res.partner.read"),
+        ("odoo", "engine", "ok"),
+        ("users", "odoo", "sale.order.action_cancel"),
+        ("odoo", "users", "ok"),
+        ("engine", "crm", "GET /crm/v3/x"),
+        ("crm", "engine", "200"),
+        ("engine", "carrier", "POST /oauth/token"),
+        ("carrier", "engine", "200"),
+    ]
+    assert diagram.hidden == 4
+    assert "harness" not in diagram.participants
+
+
+def test_with_the_harness_its_calls_are_drawn_from_it() -> None:
+    arrows = [(a.source, a.target, a.label) for a in sequence(ACTED, harness=True).arrows]
+    assert arrows[:4] == [
+        ("harness", "odoo", "res.users.write"),
+        ("odoo", "harness", "ok"),
+        ("harness", "crm", "POST /crm/v3/objects/contacts"),
+        ("crm", "harness", "201"),
+    ]
+    assert ("harness", "odoo", "res.partner.search_read") in arrows
+    assert sequence(ACTED, harness=True).participants[0] == "harness"

@@ -318,14 +318,14 @@ def test_refs_in_step_values_become_ids() -> None:
 def test_contract_violations_of_injected_answers_are_not_the_providers() -> None:
     journal = Journal(Clock(datetime(2026, 3, 2, tzinfo=UTC), frozen=True).now)
 
-    def exchange(cid: str, request_id: str, *, injected: bool) -> None:
+    def exchange(cid: str, request_id: str, *, injected: bool, system: str = "carrier") -> None:
         headers = {"x-correlation-id": cid}
-        journal.record("mock.request", "carrier", {"headers": headers}, correlation_id=request_id)
+        journal.record("mock.request", system, {"headers": headers}, correlation_id=request_id)
         if injected:
-            journal.record("mock.fault", "carrier", {"status": 503}, correlation_id=request_id)
+            journal.record("mock.fault", system, {"status": 503}, correlation_id=request_id)
         journal.record(
             "ContractViolated",
-            "carrier",
+            system,
             {"where": "response.status", "what": "status 503 is not documented"},
             correlation_id=cid,
         )
@@ -335,6 +335,10 @@ def test_contract_violations_of_injected_answers_are_not_the_providers() -> None
     exchange("engine-2", "req_2", injected=False)  # the provider itself broke its contract
     [failure] = messages_match_contracts(list(journal))
     assert failure.actual == 1
+    # another mock's request numbered req_1 too: the carrier's fault does not excuse it
+    exchange("engine-3", "req_1", injected=False, system="shop")
+    [failure] = messages_match_contracts(list(journal))
+    assert failure.actual == 2
 
 
 # -- over real sockets --------------------------------------------------------------------

@@ -11,7 +11,7 @@ carry the password are never logged at all).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
@@ -40,10 +40,19 @@ class ExchangeLog:
     """Journals ``exchange.request`` / ``exchange.response`` pairs for one remote system."""
 
     def __init__(
-        self, journal: Journal, system: str, *, secrets: Iterable[str | None] = ()
+        self,
+        journal: Journal,
+        system: str,
+        *,
+        secrets: Iterable[str | None] = (),
+        prefix: str | Callable[[], str] = "engine",
     ) -> None:
+        """``prefix`` starts every correlation id (``engine-000001``): who is calling. A
+        callable is asked at each exchange (the scenario harness is sometimes the people a
+        scenario plays, ``users``, sometimes itself setting up and checking, ``harness``)."""
         self.journal = journal
         self.system = system
+        self.prefix = prefix
         self._secrets: list[str] = []
         for secret in secrets:
             self.add_secret(secret)
@@ -53,7 +62,8 @@ class ExchangeLog:
             self._secrets = sorted([*self._secrets, secret], key=len, reverse=True)
 
     def new_correlation_id(self) -> str:
-        return self.journal.new_correlation_id("engine")
+        prefix = self.prefix() if callable(self.prefix) else self.prefix
+        return self.journal.new_correlation_id(prefix)
 
     def request(self, correlation_id: str, data: Mapping[str, Any]) -> JournalEntry:
         return self._record("exchange.request", correlation_id, data)

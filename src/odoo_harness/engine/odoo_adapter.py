@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import httpx
@@ -35,11 +35,15 @@ class OdooAdapter:
         *,
         journal: Journal | None = None,
         client: httpx.Client | None = None,
+        correlation_prefix: str | Callable[[], str] = "engine",
     ) -> None:
         self.connection = connection
         self.journal = journal if journal is not None else Journal()
         self.log = ExchangeLog(
-            self.journal, "odoo", secrets=(connection.password, connection.api_key)
+            self.journal,
+            "odoo",
+            secrets=(connection.password, connection.api_key),
+            prefix=correlation_prefix,
         )
         self._client = client or httpx.Client(timeout=connection.timeout)
         self._owns_client = client is None

@@ -59,12 +59,15 @@ class RestAdapter:
         timeout: float = 10.0,
         client: httpx.Client | None = None,
         secrets: tuple[str | None, ...] = (),
+        correlation_prefix: str | Callable[[], str] = "engine",
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.refresher = refresher
         self.journal = journal if journal is not None else Journal()
-        self.log = ExchangeLog(self.journal, self.system, secrets=(token, *secrets))
+        self.log = ExchangeLog(
+            self.journal, self.system, secrets=(token, *secrets), prefix=correlation_prefix
+        )
         if contract is not None and not isinstance(contract, Contract):
             contract = Contract.load(contract)
         self.contract = contract

@@ -85,13 +85,23 @@ def _scenario(index: int, r: dict[str, Any]) -> str:
         f"{failures}{faults}<h3>Steps</h3><ol>{steps}</ol>"
         f"<h3>Sequence diagram</h3><p class=muted>{len(diagram.arrows)} messages between "
         f"{escape(', '.join(diagram.participants))}; dashed: responses; red: faults and errors."
-        f"</p><div class=diagram>{render_svg(diagram, f'seq{index}')}</div>"
+        f"{_hidden_note(diagram.hidden)}</p><div class=diagram>{render_svg(diagram, f'seq{index}')}</div>"
         f"<h3>Records created</h3>{_created(journal)}"
         f"<h3>Failed records and what users saw</h3>{_shown(journal)}"
         f"<details><summary>Requests and responses ({len(exchanges)})</summary>"
         f"{_exchanges(exchanges)}</details>"
         f"<details><summary>Timeline ({len(journal)} journal entries)</summary>"
         f"{_timeline(journal)}</details></section>"
+    )
+
+
+def _hidden_note(hidden: int) -> str:
+    if not hidden:
+        return ""
+    calls = "call" if hidden == 1 else "calls"
+    return (
+        f" Left out: {hidden} {calls} of the harness itself (setting up, watching states, "
+        "checking expectations); the timeline below lists them."
     )
 
 
@@ -128,12 +138,12 @@ def created_records(journal: list[dict[str, Any]]) -> list[tuple[str, str, str, 
     """(system, what, by whom, journal seq) of each create the journal shows: Odoo
     ``create`` calls and provider POSTs answered 2xx (the mocks' creates and upserts)."""
     out = []
-    status = {
-        e["correlation_id"]: e["data"].get("status")
+    status = {  # each mock numbers its own requests: ids repeat across systems
+        (e["system"], e["correlation_id"]): e["data"].get("status")
         for e in journal
         if e["kind"] == "mock.response"
     }
-    arrows = sequence(journal, max_rows=len(journal) + 1, fold=False).arrows
+    arrows = sequence(journal, max_rows=len(journal) + 1, fold=False, harness=True).arrows
     diagram_rows = {a.seq: a.source for a in arrows if not a.response}
     for e in journal:
         data = e.get("data") or {}
@@ -145,7 +155,7 @@ def created_records(journal: list[dict[str, Any]]) -> list[tuple[str, str, str, 
             by = diagram_rows.get(e["seq"], "engine")
             out.append(("odoo", f"{data.get('model')}", by, e["seq"]))
         elif e["kind"] == "mock.request" and data.get("method") == "POST":
-            code = status.get(e["correlation_id"])
+            code = status.get((e["system"], e["correlation_id"]))
             if _creates(str(data.get("path", "")), code):
                 by = diagram_rows.get(e["seq"], "engine")
                 out.append((e["system"], f"POST {data.get('path')} → {code}", by, e["seq"]))

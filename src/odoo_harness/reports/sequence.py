@@ -5,7 +5,12 @@
 and rows in journal order: arrows (a request with method and path or model.method, its
 response with status), notes (injected faults, engine events) and the scenario's steps as
 dividers. The engine's own calls are journalled twice (by its adapter and by the server
-that answers); they are drawn once. ``render_svg`` draws the diagram as inline SVG.
+that answers); they are drawn once. Who made a call the servers journalled is read off
+its correlation id: ``users-...`` the people a scenario plays, ``harness-...`` the harness
+setting up and checking (left out of the diagram unless ``harness=True``; ``hidden``
+counts them), anything else the system under test (``engine``), such as a token fetch its
+adapters do not journal. ``render_svg`` draws the diagram as
+inline SVG.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from dataclasses import dataclass, field, replace
 from html import escape
 from typing import Any
 
-ORDER = ("users", "engine", "odoo", "shop", "carrier", "crm")
+ORDER = ("harness", "users", "engine", "odoo", "shop", "carrier", "crm")
+ACTORS = ("users", "harness")  # correlation id prefixes of the scenario harness's clients
 ALARMS = ("Failed", "Conflict", "Alert", "Paused", "Rejected", "Violated", "Dead")
 MAX_ROWS = 400
 
@@ -64,7 +70,8 @@ Row = Arrow | Note | Divider
 class Diagram:
     participants: list[str] = field(default_factory=list)
     rows: list[Row] = field(default_factory=list)
-    omitted: int = 0
+    omitted: int = 0  # rows past ``max_rows``
+    hidden: int = 0  # the harness's own requests, left out
 
     @property
     def arrows(self) -> list[Arrow]:
@@ -72,18 +79,40 @@ class Diagram:
 
 
 def sequence(
-    entries: list[dict[str, Any]], max_rows: int = MAX_ROWS, *, fold: bool = True
+    entries: list[dict[str, Any]],
+    max_rows: int = MAX_ROWS,
+    *,
+    fold: bool = True,
+    harness: bool = False,
 ) -> Diagram:
-    """The diagram of ``entries``; ``fold`` draws back-to-back repeats once, with a count."""
+    """The diagram of ``entries``; ``fold`` draws back-to-back repeats once, with a count;
+    ``harness`` keeps the harness's own calls (setup, state watching, checks)."""
     reader = _Reader()
     for entry in entries:
         reader.read(entry)
-    rows = _compact(reader.rows) if fold else reader.rows
+    rows = reader.rows
+    hidden = 0
+    if not harness:
+        hidden = sum(1 for r in rows if isinstance(r, Arrow) and r.source == "harness")
+        rows = [r for r in rows if not _harness_row(r)]
+    rows = _compact(rows) if fold else rows
     used = {p for r in rows if isinstance(r, Arrow) for p in (r.source, r.target)}
     used |= {r.system for r in rows if isinstance(r, Note)}
     participants = [p for p in ORDER if p in used]
     participants += sorted(used - set(ORDER))
-    return Diagram(participants, rows[:max_rows], max(0, len(rows) - max_rows))
+    return Diagram(participants, rows[:max_rows], max(0, len(rows) - max_rows), hidden)
+
+
+def _harness_row(row: Row) -> bool:
+    if isinstance(row, Arrow):
+        return "harness" in (row.source, row.target)
+    return isinstance(row, Note) and row.system == "harness"
+
+
+def actor_of(correlation_id: str) -> str | None:
+    """``users`` or ``harness`` when the scenario harness's clients made the call."""
+    prefix = correlation_id.split("-", 1)[0]
+    return prefix if prefix in ACTORS else None
 
 
 def _compact(rows: list[Row]) -> list[Row]:
@@ -110,20 +139,21 @@ def _compact(rows: list[Row]) -> list[Row]:
 
 
 class _Reader:
-    """Journal entries to rows. Before the scenario's first step, requests nobody else
-    made are the system under test starting (subscribing to webhooks, ...)."""
+    """Journal entries to rows. Before the scenario's first step, the system under test's
+    requests are it starting (subscribing to webhooks, ...)."""
 
     def __init__(self) -> None:
         self.rows: list[Row] = [Divider(0, "setup: the system under test starts", "")]
-        self.caller = "engine"
+        self.caller = "engine"  # of a request no actor marked
         self.in_flight: dict[str, list[str]] = defaultdict(list)  # system -> engine call ids
-        self.engine_side: set[str] = set()  # server-side ids of the engine's calls
+        # (system, server-side id): each mock numbers its own requests (req_00000001...)
+        self.engine_side: set[tuple[str, str]] = set()  # the engine's calls, drawn already
+        self.callers: dict[tuple[str, str], str] = {}  # who made the others
 
     def read(self, e: dict[str, Any]) -> None:
         kind, system, data = e["kind"], e["system"], e.get("data") or {}
         seq, at, cid = e["seq"], str(e.get("at", "")), str(e.get("correlation_id", ""))
         if kind == "ScenarioStep":
-            self.caller = "users"
             self.rows.append(Divider(seq, str(data.get("step", "")), at))
         elif kind == "exchange.request":
             self.in_flight[system].append(cid)
@@ -134,14 +164,17 @@ class _Reader:
             label, fault = response_label(data)
             self.rows.append(Arrow(seq, system, "engine", label, at, response=True, fault=fault))
         elif kind == "mock.request":
-            if self.in_flight[system]:
-                self.engine_side.add(cid)
+            actor = actor_of(_header(data, "x-correlation-id"))
+            if actor is None and self.in_flight[system]:
+                self.engine_side.add((system, cid))
             else:
-                self.rows.append(Arrow(seq, self.caller, system, request_label(data), at))
+                caller = self.callers[system, cid] = actor or self.caller
+                self.rows.append(Arrow(seq, caller, system, request_label(data), at))
         elif kind == "mock.response":
-            if cid not in self.engine_side:
+            if (system, cid) not in self.engine_side:
                 label, fault = response_label(data)
-                self.rows.append(Arrow(seq, system, self.caller, label, at, True, fault))
+                caller = self.callers.get((system, cid), self.caller)
+                self.rows.append(Arrow(seq, system, caller, label, at, True, fault))
         elif kind in ("mock.fault", "mock.committed_then_dropped"):
             self.rows.append(Note(seq, system, fault_text(kind, data), at, alarm=True))
         elif kind == "odoo.call":
@@ -158,11 +191,20 @@ class _Reader:
         fault = data.get("fault")
         if fault:
             self.rows.append(Note(seq, "odoo", fault_text("odoo.fault", fault), at, alarm=True))
-        if self.in_flight["odoo"]:  # the engine's call, already drawn from its own entry
-            return
-        self.rows.append(Arrow(seq, self.caller, "odoo", request_label(data), at))
+        actor = actor_of(cid)
+        if actor is None and self.in_flight["odoo"]:
+            return  # the engine's call, already drawn from its own entry
+        caller = actor or self.caller
+        self.rows.append(Arrow(seq, caller, "odoo", request_label(data), at))
         label, failed = response_label(data)
-        self.rows.append(Arrow(seq, "odoo", self.caller, label, at, response=True, fault=failed))
+        self.rows.append(Arrow(seq, "odoo", caller, label, at, response=True, fault=failed))
+
+
+def _header(data: dict[str, Any], name: str) -> str:
+    for key, value in (data.get("headers") or {}).items():
+        if str(key).lower() == name:
+            return str(value)
+    return ""
 
 
 def request_label(data: dict[str, Any]) -> str:

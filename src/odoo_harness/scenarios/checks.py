@@ -63,6 +63,14 @@ def _notable(sandboxes: Sandboxes, kinds: Iterable[str] = NOTABLE) -> tuple[dict
 
 # -- then ---------------------------------------------------------------------------------
 def expectations(scenario: Scenario, sandboxes: Sandboxes, sut: SystemUnderTest) -> list[Failure]:
+    """The scenario's ``then``, checked by the harness (its reads are not the users')."""
+    from .sandboxes import HARNESS
+
+    with sandboxes.acting(HARNESS):
+        return _expectations(scenario, sandboxes, sut)
+
+
+def _expectations(scenario: Scenario, sandboxes: Sandboxes, sut: SystemUnderTest) -> list[Failure]:
     then = scenario.then
     failures: list[Failure] = []
     for model, spec in (then.get("odoo") or {}).items():
@@ -245,6 +253,13 @@ def _crm(
 
 # -- built-in checks ----------------------------------------------------------------------
 def builtin_checks(scenario: Scenario, sandboxes: Sandboxes) -> list[Failure]:
+    from .sandboxes import HARNESS
+
+    with sandboxes.acting(HARNESS):
+        return _builtin_checks(scenario, sandboxes)
+
+
+def _builtin_checks(scenario: Scenario, sandboxes: Sandboxes) -> list[Failure]:
     from .commerce_checks import commerce_checks  # it builds on this module
 
     entries = list(sandboxes.journal)
@@ -354,12 +369,13 @@ def messages_match_contracts(entries: list[JournalEntry]) -> list[Failure]:
     """Every exchanged message valid against its contract: no ``ContractViolated``, except
     on an answer the scenario injected as a fault (a gateway's 503 is not the provider's
     API talking)."""
-    faulted = {e.correlation_id for e in entries if e.kind == "mock.fault"}
+    # each mock numbers its own requests (req_00000001...): ids repeat across systems
+    faulted = {(e.system, e.correlation_id) for e in entries if e.kind == "mock.fault"}
     injected = {
         str(headers.get("x-correlation-id"))
         for e in entries
         if e.kind == "mock.request"
-        and e.correlation_id in faulted
+        and (e.system, e.correlation_id) in faulted
         and (headers := {str(k).lower(): v for k, v in (e.data.get("headers") or {}).items()})
     }
     violations = [

@@ -22,6 +22,7 @@ from ..errors import HarnessError
 from .checks import Failure, _notable, _records
 from .commerce_engine import flow_plans
 from .model import Scenario
+from .sandboxes import HARNESS
 
 if TYPE_CHECKING:
     from .sandboxes import Sandboxes
@@ -294,7 +295,8 @@ def observe_states(sandboxes: Sandboxes) -> None:
 
         watch = StateWatch(sandboxes.scenario, sandboxes, repository_root() / "contracts" / "flows")
         sandboxes.state_watch = watch
-    watch.observe()
+    with sandboxes.acting(HARNESS):
+        watch.observe()
 
 
 __all__ = ["StateWatch", "observe_states", "commerce_checks", "commerce_expectations", "text_of"]

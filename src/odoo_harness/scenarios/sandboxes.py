@@ -5,12 +5,16 @@ database each, one frozen clock and one journal.
 ``Sandboxes`` also plays the people in a scenario: an Odoo user (admin over XML-RPC) and
 a CRM user (the private-app token over the CRM API). Their own calls are not the system
 under test's, so they go to a private journal; the servers still journal what arrives.
+The same two clients serve the harness itself (setting up, watching states, checking
+expectations): inside ``acting(HARNESS)`` their correlation ids start with ``harness-``
+instead of ``users-``, and the reports keep those calls out of the flow's diagram.
 """
 
 from __future__ import annotations
 
 import tempfile
-from contextlib import ExitStack
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +40,8 @@ from .model import Scenario
 START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 CRM_TOKEN = "pat-na1-crmock-production-0001"
 ACTOR_HEADER = "X-Harness-Actor"
+USERS = "users"  # the people a scenario plays (its steps)
+HARNESS = "harness"  # the harness setting up, watching and checking
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,19 @@ class Sandboxes:
         self.clock = Clock(start, frozen=True)
         self.journal = Journal(self.clock.now)
         self._stack = ExitStack()
+        self.actor = USERS
+
+    @contextmanager
+    def acting(self, actor: str) -> Iterator[None]:
+        """Calls of the Odoo and CRM users made inside are ``actor``'s."""
+        previous, self.actor = self.actor, actor
+        try:
+            yield
+        finally:
+            self.actor = previous
+
+    def _actor(self) -> str:
+        return self.actor
 
     def __enter__(self) -> Sandboxes:
         try:
@@ -148,9 +167,16 @@ class Sandboxes:
         admin, admin_password = self.odoo.credentials["admin"]
         connection = OdooConnection(self.odoo.url, self.odoo.db, admin, password=admin_password)
         self.odoo_user = self._stack.enter_context(
-            _closing(OdooAdapter(connection, client=self._stack.enter_context(new_client())))
+            _closing(
+                OdooAdapter(
+                    connection,
+                    client=self._stack.enter_context(new_client()),
+                    correlation_prefix=self._actor,
+                )
+            )
         )
-        self._grant_integration_rights()
+        with self.acting(HARNESS):
+            self._grant_integration_rights()
         if self.crm_server is not None:
             self.crm_user = self._stack.enter_context(
                 _closing(
@@ -159,6 +185,7 @@ class Sandboxes:
                         token=CRM_TOKEN,
                         journal=Journal(),
                         headers={ACTOR_HEADER: "scenario"},  # not the system under test's calls
+                        correlation_prefix=self._actor,
                     )
                 )
             )
@@ -178,6 +205,10 @@ class Sandboxes:
 
     def load_given(self) -> None:
         """The scenario's starting records: Odoo fixtures (as the superuser) and CRM seed."""
+        with self.acting(HARNESS):
+            self._load_given()
+
+    def _load_given(self) -> None:
         given = self.scenario.given
         records = (given.get("odoo") or {}).get("records")
         if records and self.odoo.sandbox is None:
