@@ -27,11 +27,14 @@ job. Create-or-find: before creating, the shop's variant index is rebuilt (once 
 so a retry after an answer lost *after* the shop created the product finds it instead of
 creating a second one (the shop does not check SKUs). The result is bound
 (``Binder``: shop product id <-> ``product.template``, variant id <-> ``product.product``,
-mirrored as Odoo external ids). Not created: products Odoo does not sell
-(``sale_ok`` false), services and combos (no stock to keep; e.g. Odoo's delivery
-product), archived ones, and a new variant of a template already in the shop
-(adding a variant to an existing product is not in the contract): both are reported in
-``StockPushed.not_in_shop``.
+mirrored as Odoo external ids). A new variant of a template already in the shop (bound,
+or one of its SKUs there) is added to that product (``POST /products/{id}/variants.json``,
+with the same look-up first), bound, and its stock set; a 422 (a repeated option, 100
+variants) fails that record like a refused level. Not created, and reported in
+``StockPushed.not_in_shop``: products Odoo does not sell (``sale_ok`` false), services and
+combos (no stock to keep; e.g. Odoo's delivery product), archived ones, and new variants
+the shop product cannot take (it has a single ``Default Title`` variant, or nothing tells
+the new one apart), with the reason in ``StockPushed.reasons``.
 """
 
 from __future__ import annotations
@@ -158,6 +161,16 @@ class StockPoller:
             offset += self.page
 
 
+@dataclass(frozen=True)
+class Refusal:
+    """A record the shop refused (a 4xx): its SKU, the error and the template it shows on."""
+
+    sku: str
+    error: PermanentError
+    template_id: int
+    name: str
+
+
 @dataclass
 class PushReport:
     sent: int = 0
@@ -166,6 +179,8 @@ class PushReport:
     created: list[str] = field(default_factory=list)
     not_in_shop: list[str] = field(default_factory=list)
     refused: list[str] = field(default_factory=list)
+    reasons: dict[str, str] = field(default_factory=dict)  # SKU -> why it is not in the shop
+    refusals: list[Refusal] = field(default_factory=list)  # new variants the shop refused
 
 
 class CatalogueStockFlow:
@@ -196,6 +211,7 @@ class CatalogueStockFlow:
         # the deliberate bug create_without_lookup turns the look-up off (engine/bugs.py)
         self.create_or_find = create_or_find and not DEFECTS.create_without_lookup
         self.templates = Binder(odoo, store, system="shop", model="product.template")
+        self._product_of: dict[int, int] = {}  # variant id -> product id, seen this process
         self.products = Binder(odoo, store, system="shop", model="product.product")
         store.add_schema(SCHEMA)
 
@@ -214,6 +230,7 @@ class CatalogueStockFlow:
                 "prices": report.prices,
                 "created": len(report.created),
                 "not_in_shop": len(report.not_in_shop),
+                **({"reasons": dict(report.reasons)} if report.reasons else {}),
             },
             correlation_id=f"job-{job.id}",
         )
@@ -272,21 +289,17 @@ class CatalogueStockFlow:
                     (level["inventory_item_id"], level["location_id"], level["available"], now),
                 )
         report.sent = len(done)
-        if refused:
-            (item_id, _, _), error = refused[0]
-            product = owner[item_id]
-            report.refused = [str(owner[lvl[0]]["default_code"]) for lvl, _ in refused]
-            if context is not None:
-                context.affects(
-                    "product.template",
-                    _id(product["product_tmpl_id"]),
-                    str(product.get("display_name") or product["default_code"]),
-                )
-            raise PermanentError(
-                f"the shop refused {len(refused)} stock level(s) "
-                f"({', '.join(report.refused[:5])}): {error}",
-                user_message=error.user_message,
+        levels_refused = [
+            Refusal(
+                str(owner[item_id]["default_code"]),
+                error,
+                _id(owner[item_id]["product_tmpl_id"]),
+                str(owner[item_id].get("display_name") or owner[item_id]["default_code"]),
             )
+            for (item_id, _, _), error in refused
+        ]
+        if report.refusals or levels_refused:
+            raise _refused(report, levels_refused, context)
         return report
 
     # -- products the shop lacks ----------------------------------------------------------
@@ -319,13 +332,32 @@ class CatalogueStockFlow:
             for product in wanted:  # found after all (e.g. created by a lost answer): bind
                 if (sku := str(product["default_code"])) in found:
                     self.products.bind(str(found[sku][0]), int(product["id"]))
+                    self._bind_template(_id(product["product_tmpl_id"]), found[sku][0])
             wanted = [p for p in wanted if str(p["default_code"]) not in found]
         templates = sorted({_id(p["product_tmpl_id"]) for p in wanted})
-        if self.create_or_find:
-            bound = {t for t in templates if self.templates.to_external(t) is not None}
-            templates = [t for t in templates if t not in bound]
-        if not templates:
-            return found
+        in_shop: dict[int, int] = {}  # template -> its shop product: new variants go there
+        for template_id in templates:
+            if (external := self.templates.to_external(template_id)) is not None:
+                in_shop[template_id] = int(external)
+        templates = [t for t in templates if t not in in_shop]
+        if templates:
+            found.update(self._create_templates(templates, report, context, in_shop))
+        if in_shop:
+            adding = [p for p in wanted if _id(p["product_tmpl_id"]) in in_shop]
+            found.update(self.add_variants(adding, in_shop, report, context))
+        return found
+
+    def _create_templates(
+        self,
+        templates: Sequence[int],
+        report: PushReport,
+        context: JobContext | None,
+        in_shop: dict[int, int],
+    ) -> dict[str, tuple[int, int, str | None]]:
+        """One shop product per template with its variants; a template one of whose SKUs
+        the shop has already is not created but goes into ``in_shop`` when its product is
+        known."""
+        found: dict[str, tuple[int, int, str | None]] = {}
         siblings = self.odoo.search_read(
             "product.product",
             [
@@ -342,8 +374,11 @@ class CatalogueStockFlow:
         for product in siblings:
             by_template.setdefault(_id(product["product_tmpl_id"]), []).append(product)
         for template_id, variants in list(by_template.items()):
-            if any(str(p["default_code"]) in known for p in variants):
+            there = [known[s][0] for p in variants if (s := str(p["default_code"])) in known]
+            if there:
                 del by_template[template_id]  # in the shop already: not a second product
+                if self._bind_template(template_id, there[0]):
+                    in_shop[template_id] = int(str(self.templates.to_external(template_id)))
         new_templates: dict[str, int] = {}
         new_variants: dict[str, int] = {}
         try:
@@ -374,6 +409,68 @@ class CatalogueStockFlow:
             self.products.bind_new(new_variants)
         return found
 
+    def add_variants(
+        self,
+        products: Sequence[Mapping[str, Any]],
+        in_shop: Mapping[int, int],
+        report: PushReport,
+        context: JobContext | None = None,
+    ) -> dict[str, tuple[int, int, str | None]]:
+        """Add ``products`` (new variants of templates whose shop product is ``in_shop``)
+        to that product, one ``POST /products/{id}/variants.json`` each; the new index
+        entries by SKU. A refusal (a 422: a repeated option, 100 variants) goes to
+        ``report.refusals`` and the others go on; a variant the product cannot take gets a
+        reason in ``report.reasons``."""
+        by_template: dict[int, list[Mapping[str, Any]]] = {}
+        for product in products:
+            by_template.setdefault(_id(product["product_tmpl_id"]), []).append(product)
+        found: dict[str, tuple[int, int, str | None]] = {}
+        new_variants: dict[str, int] = {}
+        try:
+            for template_id, variants in sorted(by_template.items()):
+                product_id = in_shop[template_id]
+                options = _options(self.shop.product(product_id), variants, report.reasons)
+                for product in variants:
+                    sku = str(product["default_code"])
+                    if sku not in options:
+                        continue
+                    body = {
+                        "option1": options[sku],
+                        "sku": sku,
+                        "price": _money(product),
+                        "inventory_management": "shopify",
+                    }
+                    try:
+                        variant = self.shop.create_variant(product_id, body)
+                    except PermanentError as error:
+                        name = str(product.get("display_name") or sku)
+                        report.refusals.append(Refusal(sku, error, template_id, name))
+                        continue
+                    with self.store.transaction():
+                        self._remember_variant(sku, variant)
+                    self._product_of[int(variant["id"])] = product_id
+                    new_variants[str(variant["id"])] = int(product["id"])
+                    found[sku] = (
+                        int(variant["id"]),
+                        int(variant["inventory_item_id"]),
+                        variant.get("price"),
+                    )
+                    report.created.append(sku)
+        finally:  # what was added is bound even when a later call fails
+            self.products.bind_new(new_variants)
+        return found
+
+    def _bind_template(self, template_id: int, variant_id: int) -> bool:
+        """Bind an unbound template to the shop product of one of its variants (known from
+        this process's index rebuilds); whether the template is bound now."""
+        if self.templates.to_external(template_id) is not None:
+            return True
+        product_id = self._product_of.get(int(variant_id))
+        if product_id is None:
+            return False
+        self.templates.bind(str(product_id), template_id)
+        return True
+
     # -- the shop's variants by SKU -------------------------------------------------------
     def variants(self, skus: Iterable[str]) -> dict[str, tuple[int, int, str | None]]:
         """(variant id, inventory item id, price) by SKU, from the local index; the index
@@ -395,6 +492,7 @@ class CatalogueStockFlow:
         with self.store.transaction():
             for variant in variants:
                 self._remember_variant(str(variant["sku"]), variant)
+        self._product_of.update({int(v["id"]): int(v["product_id"]) for v in variants})
         self._refreshed_at = self.store.clock.now()
         return len(variants)
 
@@ -466,6 +564,56 @@ def _new_product(variants: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
     return body
 
 
+def _options(
+    shop_product: Mapping[str, Any] | None,
+    variants: Sequence[Mapping[str, Any]],
+    reasons: dict[str, str],
+) -> dict[str, str]:
+    """``option1`` by SKU for new variants of ``shop_product``, told apart as
+    ``_new_product`` does: by SKU when the product's variants are (each titled with its
+    SKU), else by attribute values. A variant the product cannot take gets a reason."""
+    skus = [str(p["default_code"]) for p in variants]
+    existing = list((shop_product or {}).get("variants") or [])
+    reason = None
+    if shop_product is None:
+        reason = "its template's shop product no longer exists"
+    elif [v["title"] for v in existing] == ["Default Title"]:
+        reason = "its shop product has one variant and no option to tell a second one apart"
+    if reason is not None:
+        reasons.update(dict.fromkeys(skus, reason))
+        return {}
+    by_sku = bool(existing) and all(v["title"] == v["sku"] for v in existing)
+    out: dict[str, str] = {}
+    for sku, product in zip(skus, variants, strict=True):
+        option = sku if by_sku else _option(product)
+        if option is None:
+            reasons[sku] = "it has no attribute values to tell it apart from the shop's variants"
+        else:
+            out[sku] = option
+    return out
+
+
+def _refused(
+    report: PushReport, levels: Sequence[Refusal], context: JobContext | None
+) -> PermanentError:
+    """The job's failure for what the shop refused (new variants, then stock levels),
+    shown on the first refused record's template."""
+    refusals = [*report.refusals, *levels]
+    report.refused = [r.sku for r in refusals]
+    first = refusals[0]
+    if context is not None:
+        context.affects("product.template", first.template_id, first.name)
+    what = [
+        f"{n} {label}"
+        for n, label in ((len(report.refusals), "new variant(s)"), (len(levels), "stock level(s)"))
+        if n
+    ]
+    return PermanentError(
+        f"the shop refused {' and '.join(what)} ({', '.join(report.refused[:5])}): {first.error}",
+        user_message=first.error.user_message,
+    )
+
+
 def _option(product: Mapping[str, Any]) -> str | None:
     label = str(product.get("display_name") or "")
     if label.endswith(")") and "(" in label:
@@ -491,4 +639,4 @@ def _price_differs(shop_price: str | None, odoo_price: Any) -> bool:
         return True
 
 
-__all__ = ["FLOW", "CatalogueStockFlow", "PushReport", "StockPollReport", "StockPoller"]
+__all__ = ["FLOW", "CatalogueStockFlow", "PushReport", "Refusal", "StockPollReport", "StockPoller"]

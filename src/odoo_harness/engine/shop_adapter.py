@@ -134,6 +134,21 @@ class ShopAdapter(RestAdapter):
         SKUs up before calling it again after a lost answer."""
         return dict(self.call("POST", "/products.json", json={"product": dict(product)})["product"])
 
+    def product(self, product_id: int) -> dict[str, Any] | None:
+        """One product with its variants; None when the shop has no such product."""
+        response = self.request("GET", f"/products/{product_id}.json", ok=(404,))
+        if response.status_code == 404:
+            return None
+        return dict(response.json()["product"])
+
+    def create_variant(self, product_id: int, variant: Mapping[str, Any]) -> dict[str, Any]:
+        """``POST /products/{id}/variants.json``: one more variant on an existing product
+        (``option1`` tells it apart; a repeated one, or a 101st variant, is a 422). The
+        answer holds its id and inventory item id. Not idempotent, like ``create_product``:
+        look the SKU up before calling it again after a lost answer."""
+        path = f"/products/{product_id}/variants.json"
+        return dict(self.call("POST", path, json={"variant": dict(variant)})["variant"])
+
     def variant(self, variant_id: int) -> dict[str, Any]:
         return dict(self.call("GET", f"/variants/{variant_id}.json")["variant"])
 

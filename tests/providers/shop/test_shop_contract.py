@@ -61,6 +61,7 @@ def test_the_contract_names_the_rule_rejections() -> None:
         "listOrders": [400],
         "listProducts": [400],
         "createProduct": [422],
+        "createVariant": [422],
         "listCustomers": [400],
         "listInventoryLevels": [400, 422],
         "cancelOrder": [422],

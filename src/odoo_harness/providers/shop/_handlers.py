@@ -141,6 +141,7 @@ class ShopHandlers(MockProvider):
             ("GET", "/products.json", self.list_products),
             ("POST", "/products.json", self.create_product),
             ("GET", "/products/{product_id}.json", self.get_product),
+            ("POST", "/products/{product_id}/variants.json", self.create_variant),
             ("GET", "/variants/{variant_id}.json", self.get_variant),
             ("PUT", "/variants/{variant_id}.json", self.update_variant),
             ("GET", "/customers.json", self.list_customers),
@@ -231,6 +232,11 @@ class ShopHandlers(MockProvider):
 
     def get_product(self, call: Call) -> Reply:
         return Reply(200, {"product": self._find(call, self.state.products, "product_id")})
+
+    def create_variant(self, call: Call) -> Reply:
+        product_id = _path_id(call, "product_id")
+        request = rooted(call.json(), "variant", NEW_VARIANT.fields)
+        return Reply(201, {"variant": self.state.create_variant(product_id, request)})
 
     def get_variant(self, call: Call) -> Reply:
         return Reply(200, {"variant": self._find(call, self.state.variants, "variant_id")})

@@ -19,6 +19,7 @@ from ._params import unprocessable
 
 Emit = Callable[[str, dict[str, Any]], object]
 OPEN_FO = ("open", "in_progress")
+MAX_VARIANTS = 100  # per product, in the REST API
 
 
 class NotFoundError(LookupError):
@@ -93,18 +94,44 @@ class ShopState:
             | {"variants": [_new_variant(v) for v in variants]}
         )
         for variant, vdata in zip(product["variants"], variants, strict=True):
-            for key in ("inventory_policy", "requires_shipping", "taxable"):
-                if key in vdata:
-                    variant[key] = vdata[key]
-            if vdata.get("compare_at_price") is not None:
-                variant["compare_at_price"] = rec.money(vdata["compare_at_price"])
-            if variant["inventory_management"] is not None:
-                for location_id, location in self.locations.items():
-                    if location["active"]:
-                        self._stock(variant["inventory_item_id"], location_id, 0)
+            self._finish_new_variant(variant, vdata)
         return product
 
-    def _add_variant(self, product: dict[str, Any], position: int, data: dict[str, Any]) -> None:
+    def create_variant(self, product_id: int, data: dict[str, Any]) -> dict[str, Any]:
+        """``POST /products/{id}/variants.json``: one more variant on an existing product,
+        told apart from its siblings by ``option1`` (its title); a repeated title, or a
+        product already holding ``MAX_VARIANTS``, is a 422. SKUs are not checked, as on
+        create. Stocked like a new product's variant; the product is updated
+        (``products/update``)."""
+        product = self.get(self.products, product_id)
+        title = str(data.get("option1") or "Default Title")
+        if any(v["title"] == title for v in product["variants"]):
+            raise unprocessable([("base", f"The variant '{title}' already exists.")])
+        if len(product["variants"]) >= MAX_VARIANTS:
+            raise unprocessable([("base", f"A product can have at most {MAX_VARIANTS} variants.")])
+        position = len(product["variants"]) + 1
+        variant = self._add_variant(product, position, _new_variant(data))
+        self._finish_new_variant(variant, data)
+        product["updated_at"] = variant["updated_at"]
+        self.emit("products/update", product)
+        return variant
+
+    def _finish_new_variant(self, variant: dict[str, Any], data: dict[str, Any]) -> None:
+        """What the API's variant input sets beyond the seed's fields; a tracked variant's
+        new inventory item is stocked at every active location with 0 available."""
+        for key in ("inventory_policy", "requires_shipping", "taxable"):
+            if key in data:
+                variant[key] = data[key]
+        if data.get("compare_at_price") is not None:
+            variant["compare_at_price"] = rec.money(data["compare_at_price"])
+        if variant["inventory_management"] is not None:
+            for location_id, location in self.locations.items():
+                if location["active"]:
+                    self._stock(variant["inventory_item_id"], location_id, 0)
+
+    def _add_variant(
+        self, product: dict[str, Any], position: int, data: dict[str, Any]
+    ) -> dict[str, Any]:
         variant_id = self.ids.take("variant", data.get("id"))
         item_id = self.ids.take("inventory_item", data.get("inventory_item_id"))
         variant = rec.variant(variant_id, product["id"], item_id, position, data, self.stamp())
@@ -113,6 +140,7 @@ class ShopState:
         self.items[item_id] = variant
         for location_id, available in (data.get("stock") or {}).items():
             self._stock(item_id, int(location_id), int(available))
+        return variant
 
     def _stock(self, item_id: int, location_id: int, available: int) -> None:
         if location_id not in self.locations:
