@@ -31,6 +31,10 @@ import time
 from pathlib import Path
 
 LOOPBACK = "127.0.0.1"
+NOT_FOUND = (
+    b"HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 34\r\n\r\n"
+    b"no answer recorded for this method"
+)
 
 
 def load_answers(folder: Path) -> list[tuple[bytes, bytes]]:
@@ -44,11 +48,13 @@ def load_answers(folder: Path) -> list[tuple[bytes, bytes]]:
     return sorted(pairs, key=lambda pair: -len(pair[0]))
 
 
-def pick(answers: list[tuple[bytes, bytes]], request: bytes) -> bytes:
+def pick(answers: list[tuple[bytes, bytes]], request: bytes) -> bytes | None:
+    """The answer recorded for the request's method; None when there is none (a 404: the
+    benchmark then fails loudly instead of timing a wrong answer)."""
     for marker, body in answers:
         if marker in request:
             return body
-    return answers[-1][1]
+    return None
 
 
 def serve_uvicorn(answers: list[tuple[bytes, bytes]], port: int, seconds: float) -> None:
@@ -62,8 +68,10 @@ def serve_uvicorn(answers: list[tuple[bytes, bytes]], port: int, seconds: float)
             if not message.get("more_body", False):
                 break
         body = pick(answers, b"".join(chunks))
+        status = 200 if body is not None else 404
+        body = body if body is not None else b"no answer recorded for this method"
         headers = [(b"content-length", str(len(body)).encode()), (b"content-type", b"text/xml")]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
     with LoopbackServer(app, port=port, name="replay server"):
@@ -99,7 +107,7 @@ def serve_socket(answers: list[tuple[bytes, bytes]], port: int, seconds: float) 
                     if len(rest) < length:
                         break
                     request, buffer = rest[:length], rest[length:]
-                    conn.sendall(pick(responses, request))
+                    conn.sendall(pick(responses, request) or NOT_FOUND)
 
     listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

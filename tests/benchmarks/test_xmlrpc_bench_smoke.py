@@ -57,6 +57,8 @@ def test_the_zero_work_server_answers_each_method_with_its_recorded_bytes(
             assert proxy.execute_kw("db", 2, "pw", "res.partner", "search_read", [[]], {}) == [
                 {"id": 7, "name": "Recorded"}
             ]
+        with pytest.raises(xmlrpc.client.ProtocolError, match="404"):  # nothing recorded
+            proxy.execute_kw("db", 2, "pw", "res.partner", "name_search", [], {})
 
 
 def _row(bench: Any, operation: str, p50: float) -> Any:
@@ -81,3 +83,5 @@ def test_floor_lines_say_whether_a_target_is_reachable_at_all() -> None:
     assert "NOT reachable on this client by any server" in group_line
     assert "0.19 ms more than the target" in group_line  # 1.7 - 1.51
     assert "adds 0.60 ms" in group_line
+    faster = [_row(bench, "read_group", 1.8), *rows[4:]]  # under the uvicorn floor: noise
+    assert "measured 0.10 ms under the same stack's floor" in bench.floor_lines(faster)[1]

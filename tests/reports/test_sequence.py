@@ -207,3 +207,25 @@ def test_with_the_harness_its_calls_are_drawn_from_it() -> None:
     ]
     assert ("harness", "odoo", "res.partner.search_read") in arrows
     assert sequence(ACTED, harness=True).participants[0] == "harness"
+
+
+def test_a_harness_call_that_took_an_injected_fault_is_drawn() -> None:
+    journal = [
+        entry(1, "ScenarioStep", "scenario", step="engine runs due jobs", line=9),
+        entry(2, "odoo.call", "odoo", "harness-000001", model="sale.order", method="search_read",
+              outcome="error", error={"name": "odoo.exceptions.UserError", "message": "boom"},
+              fault={"id": 1, "kind": "error"}),
+        entry(3, "mock.request", "crm", "req_1", method="GET", path="/crm/v3/objects/contacts",
+              headers={"x-correlation-id": "harness-000002"}),
+        entry(4, "mock.fault", "crm", "req_1", status=503),
+        entry(5, "mock.response", "crm", "req_1", status=503),
+        entry(6, "odoo.call", "odoo", "harness-000003", model="res.partner", method="read"),
+    ]  # fmt: skip
+    diagram = sequence(journal)
+    arrows = [(a.source, a.target, a.label) for a in diagram.arrows]
+    assert arrows[0] == ("harness", "odoo", "sale.order.search_read")
+    assert ("harness", "crm", "GET /crm/v3/objects/contacts") in arrows
+    assert ("crm", "harness", "503 ✕") in arrows
+    assert ("harness", "odoo", "res.partner.read") not in arrows  # no fault: left out
+    assert diagram.hidden == 1
+    assert diagram.participants[0] == "harness"

@@ -236,3 +236,32 @@ def test_any_refused_data_is_one_line_at_the_call(data: dict[str, Any], line: in
     except SourceError as exc:
         message = str(exc)
         assert message.startswith(f"{path}:{line}: ") and "\n" not in message
+
+
+ACTORS = """
+def test_who_calls(harness_scenario):
+    run = harness_scenario("The author's own reads are the harness's", flow="crm_contacts")
+    run.odoo.search("res.partner", [("email", "=", "ada@example.com")])
+    with run.users():
+        run.odoo.create("res.partner", {"name": "Ada Lovelace", "email": "ada@example.com"})
+    run.step("odoo creates res.partner {name: Grace Hopper, email: grace@example.com}")
+    calls = [
+        (e.correlation_id.split("-")[0], e.data["model"] + "." + e.data["method"])
+        for e in run.journal
+        if e.kind == "odoo.call" and e.data["model"] == "res.partner"
+        and not e.correlation_id.startswith("engine-")  # the system under test's own
+    ]
+    assert calls == [
+        ("harness", "res.partner.search"),
+        ("users", "res.partner.create"),
+        ("users", "res.partner.create"),
+    ], calls
+"""
+
+
+def test_python_scenario_calls_are_the_harness_unless_made_as_users(
+    pytester: pytest.Pytester,
+) -> None:
+    pytester.makepyfile(test_who_calls_live=ACTORS)
+    result = pytester.runpytest("--odoo-harness-no-report")
+    result.assert_outcomes(passed=1)

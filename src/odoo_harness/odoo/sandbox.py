@@ -214,7 +214,8 @@ class Sandbox:
                 f"{self._path} is not a {self.profile.serie} sandbox database "
                 f"(it holds {version or 'something else'}); start with --reset to replace it"
             )
-        self._statistics.adopt(self._conn)
+        if not self._statistics.adopt(self._conn):  # a file from before statistics
+            self._statistics.refresh(self._conn)
         meta = dict(rows)
         self._users = {
             "admin_id": int(meta["admin_id"]),

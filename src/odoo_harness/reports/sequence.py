@@ -92,9 +92,10 @@ def sequence(
         reader.read(entry)
     rows = reader.rows
     hidden = 0
-    if not harness:
-        hidden = sum(1 for r in rows if isinstance(r, Arrow) and r.source == "harness")
-        rows = [r for r in rows if not _harness_row(r)]
+    if not harness:  # except a call that took an injected fault: the scenario needs to see it
+        left_out = [r for r in rows if _harness_row(r) and r.seq not in reader.keep]
+        hidden = sum(1 for r in left_out if isinstance(r, Arrow) and r.source == "harness")
+        rows = [r for r in rows if not _harness_row(r) or r.seq in reader.keep]
     rows = _compact(rows) if fold else rows
     used = {p for r in rows if isinstance(r, Arrow) for p in (r.source, r.target)}
     used |= {r.system for r in rows if isinstance(r, Note)}
@@ -149,6 +150,8 @@ class _Reader:
         # (system, server-side id): each mock numbers its own requests (req_00000001...)
         self.engine_side: set[tuple[str, str]] = set()  # the engine's calls, drawn already
         self.callers: dict[tuple[str, str], str] = {}  # who made the others
+        self.requests: dict[tuple[str, str], int] = {}  # their request rows' seq
+        self.keep: set[int] = set()  # rows of the harness's calls that took a fault
 
     def read(self, e: dict[str, Any]) -> None:
         kind, system, data = e["kind"], e["system"], e.get("data") or {}
@@ -169,13 +172,18 @@ class _Reader:
                 self.engine_side.add((system, cid))
             else:
                 caller = self.callers[system, cid] = actor or self.caller
+                self.requests[system, cid] = seq
                 self.rows.append(Arrow(seq, caller, system, request_label(data), at))
         elif kind == "mock.response":
             if (system, cid) not in self.engine_side:
                 label, fault = response_label(data)
                 caller = self.callers.get((system, cid), self.caller)
+                if self.requests.get((system, cid)) in self.keep:
+                    self.keep.add(seq)
                 self.rows.append(Arrow(seq, system, caller, label, at, True, fault))
         elif kind in ("mock.fault", "mock.committed_then_dropped"):
+            if (request := self.requests.get((system, cid))) is not None:
+                self.keep.add(request)
             self.rows.append(Note(seq, system, fault_text(kind, data), at, alarm=True))
         elif kind == "odoo.call":
             self._odoo_call(seq, at, cid, data)
@@ -195,6 +203,8 @@ class _Reader:
         if actor is None and self.in_flight["odoo"]:
             return  # the engine's call, already drawn from its own entry
         caller = actor or self.caller
+        if fault:
+            self.keep.add(seq)
         self.rows.append(Arrow(seq, caller, "odoo", request_label(data), at))
         label, failed = response_label(data)
         self.rows.append(Arrow(seq, "odoo", caller, label, at, response=True, fault=failed))

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ExitStack
+from contextlib import AbstractContextManager, ExitStack
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,7 +31,7 @@ from .failure import render_failure
 from .model import DEFAULT_ODOO_VERSION, Scenario, _step, _validate, schema
 from .plugin import CONFIG, ITEM_RESULT, REPORT_ATTR, ScenarioFailedError, _broken, _report_data
 from .runner import ScenarioResult, _masked, _run_step
-from .sandboxes import Sandboxes
+from .sandboxes import USERS, Sandboxes
 from .sut import SystemUnderTest, system_under_test
 
 FIXTURE = "harness_scenario"
@@ -140,6 +140,13 @@ class LiveScenario:
     @property
     def clock(self) -> Any:
         return self.sandboxes.clock
+
+    def users(self) -> AbstractContextManager[None]:
+        """``with run.users(): run.odoo.write(...)``: calls made inside are the people the
+        scenario plays, drawn from ``users`` in the report's diagram. Outside a step or
+        this block, ``run.odoo`` and ``run.crm`` calls are the harness's own (reading what
+        to expect, say): kept out of the diagram, listed in the timeline."""
+        return self.sandboxes.acting(USERS)
 
     # -- what the scenario does -----------------------------------------------------------
     def step(self, step: str | Mapping[str, Any]) -> str:

@@ -19,7 +19,7 @@ from .commerce import COMMERCE_STEPS, resolve_refs
 from .commerce_checks import observe_states
 from .config import HarnessConfig
 from .model import Scenario, Step
-from .sandboxes import Sandboxes
+from .sandboxes import HARNESS, USERS, Sandboxes
 from .sut import SystemUnderTest, system_under_test
 
 SutFactory = Callable[[str], SystemUnderTest]
@@ -101,7 +101,8 @@ def _run_step(step: Step, sandboxes: Sandboxes, sut: SystemUnderTest) -> StepRes
     at = sandboxes.clock.now().isoformat()
     sandboxes.journal.record("ScenarioStep", "scenario", {"step": step.text, "line": step.line})
     try:
-        detail = _act(step, sandboxes, sut)
+        with sandboxes.acting(USERS):  # the people the scenario plays
+            detail = _act(step, sandboxes, sut)
     except (HarnessError, OSError, KeyError, ValueError) as exc:
         return StepResult(step.text, step.line, at, False, f"{type(exc).__name__}: {exc}")
     return StepResult(step.text, step.line, at, True, detail)
@@ -110,14 +111,15 @@ def _run_step(step: Step, sandboxes: Sandboxes, sut: SystemUnderTest) -> StepRes
 def _act(step: Step, sandboxes: Sandboxes, sut: SystemUnderTest) -> str:
     args = step.args
     if step.action == "odoo.create":
-        values = resolve_refs(sandboxes.odoo_user, args["values"])
+        with sandboxes.acting(HARNESS):  # {ref: ...} are the scenario's names, not the user's
+            values = resolve_refs(sandboxes.odoo_user, args["values"])
         record_id = sandboxes.odoo_user.create(args["model"], values)
         return f"{args['model']} {record_id} created"
     if step.action == "odoo.update":
+        with sandboxes.acting(HARNESS):
+            values = resolve_refs(sandboxes.odoo_user, args["values"])
         ids = sandboxes.odoo_user.search(args["model"], _domain(args["where"]))
-        sandboxes.odoo_user.write(
-            args["model"], ids, resolve_refs(sandboxes.odoo_user, args["values"])
-        )
+        sandboxes.odoo_user.write(args["model"], ids, values)
         return f"{args['model']} {ids} updated"
     if step.action == "crm.update":
         found = sandboxes.crm_user.search(args["object"], args["where"])

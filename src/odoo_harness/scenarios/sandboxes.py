@@ -6,8 +6,9 @@ database each, one frozen clock and one journal.
 a CRM user (the private-app token over the CRM API). Their own calls are not the system
 under test's, so they go to a private journal; the servers still journal what arrives.
 The same two clients serve the harness itself (setting up, watching states, checking
-expectations): inside ``acting(HARNESS)`` their correlation ids start with ``harness-``
-instead of ``users-``, and the reports keep those calls out of the flow's diagram.
+expectations, a Python scenario's own reads). Their correlation ids say which: ``users-``
+inside ``acting(USERS)`` (the runner wraps each step's action in it), ``harness-``
+otherwise; the reports keep the harness's calls out of the flow's diagram.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ class Sandboxes:
         self.clock = Clock(start, frozen=True)
         self.journal = Journal(self.clock.now)
         self._stack = ExitStack()
-        self.actor = USERS
+        self.actor = HARNESS
 
     @contextmanager
     def acting(self, actor: str) -> Iterator[None]:
