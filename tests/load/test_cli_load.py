@@ -126,6 +126,7 @@ def test_two_local_workers_both_make_requests(endpoint: tuple[str, str], tmp_pat
         (["--catalogue", "lots"], "lots: not a size like 20000x4"),
         (["--slo", "p95=3"], "unknown objective 'p95'"),
         (["--target", "ftp://example.org"], "--target 'ftp://example.org'"),
+        (["--target", "http://user:hunter22@127.0.0.1:9"], "--target: no credentials in the URL"),
         (
             ["--target", "http://127.0.0.1:9", "--api-key-env", "NO_SUCH_KEY_VAR"],
             "$NO_SUCH_KEY_VAR is not set",
@@ -147,3 +148,4 @@ def test_bad_flags_give_one_line_and_exit_4(
     error_lines = [line for line in err.splitlines() if line.startswith("odoo-harness: error")]
     assert len(error_lines) == 1 and words in error_lines[0], err
     assert "Traceback" not in err
+    assert "hunter22" not in err

@@ -43,6 +43,9 @@ BUG_TABLE = (
     Row("overwrite_owned_fields", "crm_contacts/odoo_edit_of_crm_owned_stage_not_sent", "then.crm.contacts.lifecyclestage", "expected: lead"),
     Row("accept_bad_signature", "crm_contacts/forged_webhook_refused", "forged_webhooks_refused", "webhook with a bad signature"),
     Row("secret_in_log", "crm_contacts/odoo_change_exported", "no_secret_in_journal", "holds a secret"),
+    # tokens handed out mid-run: the carrier's access token, the CRM's refreshed one
+    Row("secret_in_log", "shipping/shop_order_shipped_and_fulfilled", "no_secret_in_journal", "holds a secret"),
+    Row("secret_in_log", "crm_contacts/expired_token_refreshed_once", "no_secret_in_journal", "holds a secret"),
     Row("enqueue_outside_outbox", "engine/crash_before_queueing_loses_no_change", "then.crm.contacts.0.count", "(outbox)"),
 )  # fmt: skip
 
@@ -104,3 +107,19 @@ def test_an_unknown_switch_in_the_environment_is_a_usage_error(tmp_path: Path) -
     assert done.returncode == 4, done.stdout + done.stderr
     assert "ODOO_HARNESS_ENGINE_BUGS: no engine bug 'typo'" in done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_tokens_handed_out_mid_run_are_masked_in_the_result() -> None:
+    """With the engine logging its headers, the carrier's access token (issued after the
+    scenario started) is caught and appears nowhere in the result or its rendering."""
+    path = SCENARIOS / "shipping" / "shop_order_shipped_and_fulfilled.scenario.yaml"
+    with switched_on("secret_in_log"):
+        result = run_scenario(load_scenario(path))
+    issued = [s for s in result.secrets if s.startswith("phat_")]
+    assert issued, "the carrier's access token is among the known secrets"
+    assert "no_secret_in_journal" in {f.check for f in result.failures}
+    import json
+
+    text = json.dumps(result.to_dict()) + render_failure(result)
+    assert not [s for s in result.secrets if s in text]
+    assert "Bearer ***" in json.dumps(result.to_dict())

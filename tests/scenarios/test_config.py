@@ -174,14 +174,31 @@ def test_an_external_odoo_without_credentials_says_which_variable_to_set() -> No
         ("url=http://x,db=a,db=b", "db: given twice"),
         ("url=http://x,port=1", "port: unknown"),
         ("http://x", "is not key=value"),
+        ("hunter22", "an item is not key=value"),  # a password in the wrong place
+        ("url=http://x,hunter22", "an item is not key=value"),
+        ("url=", "url= has no value"),
         ("url=localhost:8069", "is not an http(s) URL"),
+        ("url=http://admin:hunter22@127.0.0.1:99999999", "no credentials in the URL"),
+        ("url=http://admin:hun/ter22@127.0.0.1:8069", "no credentials in the URL"),
+        ("url=admin:hunter22@127.0.0.1", "no credentials in the URL"),
     ],
 )
 def test_bad_odoo_options(spec: str, message: str) -> None:
     with pytest.raises(ConfigError, match="^--odoo: ") as info:
         parse_odoo_option(spec)
     assert message in str(info.value)
-    assert "hunter22" not in str(info.value)
+    assert "hunter22" not in str(info.value) and "ter22" not in str(info.value)
+
+
+def test_a_password_of_the_wrong_type_is_not_echoed(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "odoo-harness.toml",
+        '[odoo]\nurl = "http://127.0.0.1:8069"\npassword = 12345678\n',
+    )
+    with pytest.raises(ConfigError, match="expected a non-empty string") as info:
+        load_config(tmp_path, environ={})
+    assert "12345678" not in str(info.value)
 
 
 names = st.text(string.ascii_letters + string.digits + "_-", min_size=1, max_size=12)

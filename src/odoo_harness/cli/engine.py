@@ -1,12 +1,14 @@
-"""``odoo-harness engine status|failed|retry``: look at and act on the engine's job store.
+"""``odoo-harness engine run|stock-endpoint|status|failed|retry``: the reference engine.
 
 ``status`` counts jobs per flow and state and lists paused flows; ``failed`` lists what
 needs a person (reason, detail, since when, attempts); ``retry ID`` / ``retry --flow NAME``
 put failed or paused jobs back in line (the running engine picks them up). Exit codes:
 0 ok (nothing failed), 1 failed or paused jobs exist, 4 usage error (no store, no job).
 
-``run`` serves the webhook receiver, polls and runs due jobs; each flow whose provider URL
-is given is wired by URL, with credentials from the environment only (``ENV``).
+``run`` serves the webhook receiver (127.0.0.1, ``--port``, default 9069), polls and runs
+due jobs; each flow whose provider URL is given is wired by URL, with credentials from the
+environment only (``ENV``). ``stock-endpoint`` serves stock availability from a snapshot
+of Odoo (``cli/stock_endpoint.py``).
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ DEFAULT_STORE = Path(".odoo-harness/engine.sqlite")
 
 
 def add_parser(commands: Any) -> None:
-    parser = commands.add_parser("engine", help="the sync engine's jobs: status, failed, retry")
+    parser = commands.add_parser(
+        "engine", help="the sync engine: run, stock-endpoint, status, failed, retry"
+    )
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True)
     status = actions.add_parser("status", help="jobs per flow and state; paused flows")
     failed = actions.add_parser("failed", help="the failed-record queue")
@@ -51,21 +55,8 @@ def add_parser(commands: Any) -> None:
         metavar="SECONDS",
         help="stop after this long (default: until interrupted)",
     )
-    run.add_argument("--port", type=int, default=8069 + 1000, help="the webhook receiver's port")
     run.add_argument(
-        "--crm-secret",
-        default=None,
-        help="the CRM app's client secret (or $ODOO_HARNESS_CRM_CLIENT_SECRET)",
-    )
-    run.add_argument(
-        "--shop-secret",
-        default=None,
-        help="the shop app's client secret (or $ODOO_HARNESS_SHOP_CLIENT_SECRET)",
-    )
-    run.add_argument(
-        "--carrier-secret",
-        default=None,
-        help="the carrier webhook secret (or $ODOO_HARNESS_CARRIER_WEBHOOK_SECRET)",
+        "--port", type=int, default=8069 + 1000, help="the webhook receiver's port (default 9069)"
     )
     run.add_argument("--tick", type=float, default=0.5, help="seconds between passes")
     run.add_argument("--odoo-url", default=None, metavar="URL", help="Odoo's base URL")
@@ -554,9 +545,9 @@ def _run_engine(args: argparse.Namespace) -> int:
     secrets = {
         name: value
         for name, value in (
-            ("crm", args.crm_secret or _env("crm_secret")),
-            ("shop", args.shop_secret or _env("shop_secret")),
-            ("carrier", args.carrier_secret or _env("carrier_secret")),
+            ("crm", _env("crm_secret")),
+            ("shop", _env("shop_secret")),
+            ("carrier", _env("carrier_secret")),
         )
         if value
     }

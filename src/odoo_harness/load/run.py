@@ -94,6 +94,11 @@ class LoadResult:
 
 
 def check_target(url: str) -> None:
+    if "@" in url:  # user:password@host: it would land in every report; never echoed
+        raise ConfigError(
+            "--target: no credentials in the URL; the endpoint's API key goes in the "
+            "environment variable --api-key-env names (default $ODOO_HARNESS_STOCK_API_KEY)"
+        )
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ConfigError(

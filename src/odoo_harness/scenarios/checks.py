@@ -267,7 +267,7 @@ def _builtin_checks(scenario: Scenario, sandboxes: Sandboxes) -> list[Failure]:
         *no_duplicate_records(scenario, sandboxes),
         *ownership_respected(scenario, entries),
         *messages_match_contracts(entries),
-        *no_secret_in_journal(entries, sandboxes.systems.known_secrets),
+        *no_secret_in_journal(entries, sandboxes.known_secrets()),
         *retry_after_respected(entries),
         *forged_webhooks_refused(entries),
         *commerce_checks(scenario, sandboxes),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ConfigError
+from ..journal import is_secret_key
 from ..odoo.profiles import DEFAULT_VERSION, PROFILES
 
 DEDICATED = "odoo-harness.toml"
@@ -117,9 +118,9 @@ def parse_odoo_option(spec: str) -> dict[str, str] | None:
         key, sep, value = part.partition("=")
         key = key.strip()
         if not sep or not value.strip():
-            raise ConfigError(
-                f"--odoo: {part!r} is not key=value; write embedded or url=URL[,db=DB,login=L]"
-            )
+            # a bare item is not echoed: it may be a password typed in the wrong place
+            shown = f"{key}= has no value" if sep else "an item is not key=value"
+            raise ConfigError(f"--odoo: {shown}; write embedded or url=URL[,db=DB,login=L]")
         if key in ("password", "api_key"):
             raise ConfigError(
                 f"--odoo: {key}: no credentials on the command line; set "
@@ -278,7 +279,8 @@ class _Reader:
         if value is None:
             return None
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(keypath, f"expected a non-empty string, got {value!r}")
+            shown = "a value of another type" if is_secret_key(keypath[-1]) else repr(value)
+            raise self.fail(keypath, f"expected a non-empty string, got {shown}")
         return value
 
 
@@ -286,13 +288,12 @@ _URL = re.compile(r"^https?://(?P<userinfo>[^/@]*@)?[^/\s:@]+(:\d{1,5})?(/\S*)?$
 
 
 def _url(value: str, where: str) -> str:
-    match = _URL.match(value)
-    if not match:
-        raise ConfigError(f"{where}: {value!r} is not an http(s) URL like http://127.0.0.1:8069")
-    if match.group("userinfo"):
+    if "@" in value:  # user:password@ (even a malformed one): refused, never echoed
         raise ConfigError(
             f"{where}: no credentials in the URL; set {ENV_PREFIX}ODOO_PASSWORD instead"
         )
+    if not _URL.match(value):
+        raise ConfigError(f"{where}: {value!r} is not an http(s) URL like http://127.0.0.1:8069")
     return value.rstrip("/")
 
 

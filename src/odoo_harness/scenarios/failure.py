@@ -7,6 +7,7 @@ import json
 import shlex
 from typing import Any
 
+from ..journal import mask_secrets
 from .runner import ScenarioResult
 
 MAX_ENTRY = 600
@@ -30,7 +31,7 @@ def render_failure(result: ScenarioResult) -> str:
         lines.append(f"    actual:   {_short(failure.actual)}")
         if failure.entries:
             lines.append("    journal:")
-            lines += [f"      {_entry(e)}" for e in failure.entries]
+            lines += [f"      {_entry(e, result.secrets)}" for e in failure.entries]
     if result.steps:
         lines += ["", "Steps:"]
         lines += [
@@ -39,12 +40,13 @@ def render_failure(result: ScenarioResult) -> str:
             for s in result.steps
         ]
     lines += ["", "Reproduce with:", f"    {reproduce_command(result)}"]
-    return "\n".join(lines)
+    return mask_secrets("\n".join(lines), result.secrets)
 
 
-def _entry(entry: dict[str, Any]) -> str:
+def _entry(entry: dict[str, Any], secrets: tuple[str, ...] = ()) -> str:
     data = json.dumps(entry.get("data", {}), default=str, sort_keys=True)
     text = f"#{entry['seq']} {entry['at']} {entry['system']} {entry['kind']} {data}"
+    text = mask_secrets(text, secrets)  # before cutting: no half secret survives
     return text if len(text) <= MAX_ENTRY else text[: MAX_ENTRY - 3] + "..."
 
 

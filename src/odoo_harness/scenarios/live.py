@@ -203,6 +203,7 @@ class LiveScenario:
             scenario = replace(self.scenario, then=self._then, lines=lines)
             self.result.failures += builtin_checks(scenario, self.sandboxes)
         finally:
+            self.result.secrets = self.sandboxes.known_secrets()
             self.close()
         self.result.journal = _masked(self.sandboxes)
         self.result.seconds = time.monotonic() - self._started

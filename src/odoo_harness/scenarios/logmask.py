@@ -11,7 +11,7 @@ must never log a secret in the first place (the seeded-secret scan checks it).
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 
 from ..journal import mask_secrets
@@ -21,9 +21,17 @@ MIN_LENGTH = 6  # as the exchange log: shorter values would mask ordinary words
 
 
 class SecretMask(logging.Filter):
-    def __init__(self, secrets: Iterable[str]) -> None:
+    """``secrets``: the values, or a callable giving them at each record (secrets handed
+    out while a scenario runs, like a token a mock issues, join the list)."""
+
+    def __init__(self, secrets: Iterable[str] | Callable[[], Iterable[str]]) -> None:
         super().__init__()
-        self.secrets = [s for s in secrets if s and len(s) >= MIN_LENGTH]
+        self._source = secrets if callable(secrets) else tuple(secrets)
+
+    @property
+    def secrets(self) -> list[str]:
+        found = self._source() if callable(self._source) else self._source
+        return [s for s in found if s and len(s) >= MIN_LENGTH]
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
@@ -34,7 +42,9 @@ class SecretMask(logging.Filter):
 
 
 @contextmanager
-def masked_logs(secrets: Iterable[str], loggers: Iterable[str] = LOGGERS) -> Iterator[SecretMask]:
+def masked_logs(
+    secrets: Iterable[str] | Callable[[], Iterable[str]], loggers: Iterable[str] = LOGGERS
+) -> Iterator[SecretMask]:
     mask = SecretMask(secrets)
     targets = [logging.getLogger(name) for name in loggers]
     for logger in targets:

@@ -14,6 +14,7 @@ import httpx
 
 from ..engine.webhook_signatures import CRM_SIGNATURE, CRM_TIMESTAMP, crm_signature
 from ..errors import HarnessError
+from ..journal import mask_secrets
 from .checks import Failure, builtin_checks, expectations
 from .commerce import COMMERCE_STEPS, resolve_refs
 from .commerce_checks import observe_states
@@ -41,12 +42,21 @@ class ScenarioResult:
     failures: list[Failure] = field(default_factory=list)
     journal: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
+    # what the systems knew as secrets when they stopped: masked in ``to_dict``, never kept
+    # in it (a failure's actual value or entries may quote a token handed out mid-run)
+    secrets: tuple[str, ...] = field(default=(), repr=False)
 
     @property
     def passed(self) -> bool:
         return not self.failures
 
     def to_dict(self) -> dict[str, Any]:
+        data = self._plain()
+        if not self.secrets:
+            return data
+        return dict(json.loads(mask_secrets(json.dumps(data, default=str), self.secrets)))
+
+    def _plain(self) -> dict[str, Any]:
         s = self.scenario
         return {
             "name": s.name,
@@ -92,6 +102,7 @@ def run_scenario(
         finally:
             sandboxes.request_stop()  # they wind down while the engine closes
             sut.close()
+        result.secrets = sandboxes.known_secrets()
         result.journal = _masked(sandboxes)
     result.seconds = time.monotonic() - started
     return result
@@ -208,9 +219,7 @@ def _domain(where: dict[str, Any]) -> list[tuple[str, str, Any]]:
 
 def _masked(sandboxes: Sandboxes) -> list[dict[str, Any]]:
     text = json.dumps([e.to_dict() for e in sandboxes.journal], default=str)
-    for secret in sandboxes.systems.known_secrets:
-        text = text.replace(secret, "***")
-    return list(json.loads(text))
+    return list(json.loads(mask_secrets(text, sandboxes.known_secrets())))
 
 
 __all__ = ["ScenarioResult", "StepResult", "run_scenario"]

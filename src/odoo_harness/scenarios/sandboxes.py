@@ -97,6 +97,21 @@ class Sandboxes:
     def _actor(self) -> str:
         return self.actor
 
+    def known_secrets(self) -> tuple[str, ...]:
+        """The secrets no journal, report or log may hold: the systems' own, and those the
+        mocks handed out since they started (tokens the carrier issues, the CRM's refreshed
+        access tokens)."""
+        issued = [
+            secret
+            for mock in (
+                self.crm_mock,
+                *(getattr(s, "mock", None) for s in (self.shop, self.carrier)),
+            )
+            if mock is not None
+            for secret in tuple(mock.secrets)
+        ]
+        return tuple(dict.fromkeys((*self.systems.known_secrets, *issued)))
+
     def __enter__(self) -> Sandboxes:
         try:
             self._start()
@@ -164,7 +179,7 @@ class Sandboxes:
             carrier_webhook_secret=self.carrier.hook_secret if self.carrier else "",
             engine_settings=dict(self.scenario.given.get("engine") or {}),
         )
-        self._stack.enter_context(masked_logs(self.systems.known_secrets))
+        self._stack.enter_context(masked_logs(self.known_secrets))
         admin, admin_password = self.odoo.credentials["admin"]
         connection = OdooConnection(self.odoo.url, self.odoo.db, admin, password=admin_password)
         self.odoo_user = self._stack.enter_context(
