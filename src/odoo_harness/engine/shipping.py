@@ -11,7 +11,7 @@ One handler, ``payload["action"]``:
   label -> ``void``; anything else is skipped (journaled ``ShippingSkipped``).
 - ``ship``: address validation -> shipment created with reference = the picking's name
   (rated by the carrier) -> a rate (the one matching the Odoo delivery method's name, else
-  the cheapest) -> buy with ``Idempotency-Key`` = ``<picking name>/<shipment id>`` ->
+  the cheapest) -> buy with ``Idempotency-Key`` = ``odoo-picking:<name>:<shipment id>:buy`` ->
   ``carrier_tracking_ref`` and ``carrier_price`` on the picking -> the label referenced
   (an ``ir.attachment`` when the Odoo database has that model, else a chatter note with the
   label URL) -> ``on_shipped(picking, tracking)``, the hook the shop flow plugs to send its
