@@ -131,8 +131,13 @@ def test_workers_merge_every_result_into_one_report(tmp_path: Path) -> None:
         (("--odoo", "url=http://127.0.0.1:1,password=hunter22"), {}, "no credentials on the"),
         (("--odoo", "url=http://127.0.0.1:1,db=x,login=y"), {}, "ODOO_HARNESS_ODOO_PASSWORD"),
         (("--odoo", "url=127.0.0.1"), {}, "is not an http(s) URL"),
-        (("--workers", "0"), {}, "--workers: expected a whole number >= 1"),
+        (("--workers", "0"), {}, "argument --workers: expected a whole number >= 1"),
         ((), {"ODOO_HARNESS_ODOO_VERSION": "16.0"}, "ODOO_HARNESS_ODOO_VERSION: '16.0'"),
+        (  # nothing listens there: one line before any scenario, the password nowhere
+            ("--odoo", "url=http://127.0.0.1:1,db=x,login=y"),
+            {"ODOO_HARNESS_ODOO_PASSWORD": "hunter22"},
+            "the Odoo at http://127.0.0.1:1 does not answer XML-RPC",
+        ),
     ],
 )
 def test_option_mistakes_are_usage_errors(
@@ -141,4 +146,5 @@ def test_option_mistakes_are_usage_errors(
     result = run(SUITE / "odoo_change_exported.scenario.yaml", *args, env=env)
     assert result.returncode == 4, result.stdout + result.stderr
     assert message in result.stderr and "Traceback" not in result.stderr
-    assert "hunter22" not in result.stderr
+    assert "hunter22" not in result.stderr + result.stdout
+    assert "--workers: --workers" not in result.stderr

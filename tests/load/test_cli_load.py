@@ -128,6 +128,10 @@ def test_two_local_workers_both_make_requests(endpoint: tuple[str, str], tmp_pat
         (["--target", "ftp://example.org"], "--target 'ftp://example.org'"),
         (["--target", "http://user:hunter22@127.0.0.1:9"], "--target: no credentials in the URL"),
         (
+            ["--target", "http://127.0.0.1:1", "--api-key-env", "PATH"],
+            "--target http://127.0.0.1:1: nothing answers there",
+        ),
+        (
             ["--target", "http://127.0.0.1:9", "--api-key-env", "NO_SUCH_KEY_VAR"],
             "$NO_SUCH_KEY_VAR is not set",
         ),

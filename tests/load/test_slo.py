@@ -119,3 +119,17 @@ def test_read_stats_takes_the_percentile_columns(tmp_path: Path) -> None:
     assert (one.requests, one.failures, one.p50_ms, one.p95_ms, one.p99_ms) == (200, 4, 3, 9, 15)
     assert one.error_rate == 0.02 and one.rps == 66.7
     assert rows["Aggregated"].p95_ms is None and rows["Aggregated"].error_rate is None
+
+
+def test_latency_of_a_run_where_every_request_failed_is_not_measured(tmp_path: Path) -> None:
+    path = tmp_path / "stats.csv"
+    path.write_text(
+        "Type,Name,Request Count,Failure Count,50%,95%,99%\n"
+        ",Aggregated,9760,9760,0,1,1\n",  # refused connections answer in no time
+        encoding="utf-8",
+    )
+    stats = read_stats(path)["Aggregated"]
+    assert (stats.p50_ms, stats.p95_ms, stats.p99_ms) == (None, None, None)
+    verdicts = {v.objective: v for v in evaluate({"p50_ms": 25.0, "error_rate": 0.01}, stats)}
+    assert not verdicts["p50_ms"].met and not verdicts["error_rate"].met
+    assert "nothing (no request succeeded)" in verdicts["p50_ms"].describe()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from ..errors import SandboxError
 from ..odoo.http.server import SandboxServer
 from ..odoo.profiles import DEFAULT_VERSION, PROFILES
 from ..scenarios.config import load_config
@@ -80,6 +81,8 @@ def run_scenarios(args: argparse.Namespace) -> int:
     if args.odoo:
         harness = harness.with_odoo(args.odoo)  # a bad SPEC is a usage error, before pytest
     harness.require_external_odoo()
+    if not harness.odoo.embedded:
+        _check_reachable(harness.odoo.url)
     report = args.report or harness.report_dir
     paths = args.paths or ["scenarios"]
     # pytest's terminal output is replaced by the one line per scenario of ScenarioProgress;
@@ -113,13 +116,35 @@ def run_scenarios(args: argparse.Namespace) -> int:
     return code
 
 
+def _check_reachable(url: str, timeout: float = 10.0) -> None:
+    """One line before any scenario when the external Odoo does not answer at all (not
+    one failure per scenario): ``common.version`` needs no credentials."""
+    import httpx
+
+    body = xmlrpc.client.dumps((), "version")
+    try:
+        response = httpx.post(
+            f"{url}/xmlrpc/2/common",
+            content=body,
+            headers={"Content-Type": "text/xml"},
+            timeout=timeout,
+        )
+        response.raise_for_status()
+        xmlrpc.client.loads(response.content)
+    except (httpx.HTTPError, xmlrpc.client.Error, ValueError) as exc:
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())
+        raise SandboxError(
+            f"--odoo: the Odoo at {url} does not answer XML-RPC ({reason})"
+        ) from None
+
+
 def _workers(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
         value = 0
     if value < 1:
-        raise argparse.ArgumentTypeError(f"--workers: expected a whole number >= 1, got {text!r}")
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}")
     return value
 
 

@@ -14,6 +14,7 @@ import math
 import os
 import re
 import secrets
+import socket
 import sys
 import tempfile
 import time
@@ -106,6 +107,18 @@ def check_target(url: str) -> None:
         )
 
 
+def _check_answers(url: str, timeout: float = 5.0) -> None:
+    """Before a load run: something accepts connections at ``url`` (else every request
+    would fail in no time, and the run would say nothing useful)."""
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    try:
+        socket.create_connection((parts.hostname or "", port), timeout).close()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(f"--target {url}: nothing answers there ({reason})") from None
+
+
 def parse_duration(text: str) -> float:
     """``15``, ``15s``, ``2m``, ``1m30s``, ``1h`` -> seconds."""
     match = re.fullmatch(r"\s*(?:(\d+)h)?\s*(?:(\d+)m)?\s*(?:(\d+(?:\.\d+)?)s?)?\s*", text)
@@ -122,6 +135,7 @@ def run_load(settings: LoadSettings, say: Say = print) -> LoadResult:
             raise ConfigError(
                 f"--api-key-env: ${settings.api_key_env} is not set; put the endpoint's API key there"
             )
+        _check_answers(settings.target)
         return _measure(settings, settings.target, {})
     bound = settings.duration + START_TIMEOUT + 2 * GRACE
     with serve_endpoint(settings.catalogue, bound, say) as (url, env):

@@ -65,13 +65,16 @@ def read_stats(path: Path) -> dict[str, RequestStats]:
     with path.open(newline="", encoding="utf-8") as handle:
         for row in csv.DictReader(handle):
             requests = int(row.get("Request Count") or 0)
+            answered = requests > int(row.get("Failure Count") or 0)
             rows[row["Name"]] = RequestStats(
                 name=row["Name"],
                 requests=requests,
                 failures=int(row.get("Failure Count") or 0),
-                p50_ms=_number(row.get("50%")) if requests else None,
-                p95_ms=_number(row.get("95%")) if requests else None,
-                p99_ms=_number(row.get("99%")) if requests else None,
+                # Locust times failed requests too: when none succeeded (a refused
+                # connection answers in no time) there is no latency to judge
+                p50_ms=_number(row.get("50%")) if answered else None,
+                p95_ms=_number(row.get("95%")) if answered else None,
+                p99_ms=_number(row.get("99%")) if answered else None,
                 rps=_number(row.get("Requests/s")) or 0.0,
             )
     return rows

@@ -215,10 +215,25 @@ def _records(
 def _odoo(
     scenario: Scenario, sandboxes: Sandboxes, model: str, exp: Mapping[str, Any], key: Any
 ) -> list[Failure]:
+    from ..engine.errors import SyncError
+
     odoo = sandboxes.odoo_user
     fields = [k for k in exp if k not in ("where", "count")]
     domain = [(k, "=", v) for k, v in exp["where"].items()]
-    rows = odoo.search_read(model, domain, ["id", *fields])
+    try:
+        rows = odoo.search_read(model, domain, ["id", *fields])
+    except SyncError as exc:  # a misspelt model or field: one line naming the key
+        where = ".".join(str(k) for k in key)
+        named = [f for f in fields if f"'{f}'" in str(exc)]  # Odoo names the bad field
+        return [
+            Failure(
+                f"{where}.{named[0]}" if named else where,
+                scenario.line(*key, named[0]) if named else scenario.line(*key),
+                f"Odoo reads {model} where {exp['where']} ({', '.join(fields) or 'ids'})",
+                str(exc),
+                "Odoo refused the read: is each field and model name right?",
+            )
+        ]
     relations: dict[str, str] = {}
 
     def plain(name: str, value: Any, expected: Any) -> Any:

@@ -125,7 +125,10 @@ class ScenarioItem(pytest.Item):
             return render_failure(excinfo.value.result)
         if isinstance(excinfo.value, ConfigError):
             return str(excinfo.value)
-        return super().repr_failure(excinfo)
+        # a bug of the harness: the traceback helps, but its frames' arguments may hold
+        # the configured credentials
+        text = str(super().repr_failure(excinfo))
+        return mask_secrets(text, self.config.stash[CONFIG].secrets())
 
     def reportinfo(self) -> tuple[Path, int, str]:
         return self.path, 0, f"scenario: {self.scenario.title}"

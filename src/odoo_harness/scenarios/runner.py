@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
 
 from ..engine.webhook_signatures import CRM_SIGNATURE, CRM_TIMESTAMP, crm_signature
-from ..errors import HarnessError
+from ..errors import ConfigError, HarnessError
 from ..journal import mask_secrets
 from .checks import Failure, builtin_checks, expectations
 from .commerce import COMMERCE_STEPS, resolve_refs
@@ -82,14 +83,18 @@ def run_scenario(
     with Sandboxes(scenario, config=config) as sandboxes:
         sut = sut_factory(scenario.flow)
         try:
-            sut.start(sandboxes.systems)
-            sandboxes.load_given()
-            sandboxes.inject_faults()
-            observe_states(sandboxes)
+            with _stage(result, "the system under test starts"):
+                sut.start(sandboxes.systems)
+            with _stage(result, "the given records and faults are set up"):
+                sandboxes.load_given()
+                sandboxes.inject_faults()
+            with _stage(result, "the watched states are read"):
+                observe_states(sandboxes)
             for step in scenario.when:
                 outcome = _run_step(step, sandboxes, sut)
                 if outcome.ok:
-                    observe_states(sandboxes)
+                    with _stage(result, "the watched states are read"):
+                        observe_states(sandboxes)
                 result.steps.append(outcome)
                 if not outcome.ok:
                     result.failures.append(
@@ -97,8 +102,12 @@ def run_scenario(
                     )
                     break
             else:
-                result.failures += expectations(scenario, sandboxes, sut)
-            result.failures += builtin_checks(scenario, sandboxes)
+                with _stage(result, "the expectations are checked"):
+                    result.failures += expectations(scenario, sandboxes, sut)
+            with _stage(result, "the built-in checks run"):
+                result.failures += builtin_checks(scenario, sandboxes)
+        except _Stopped:
+            pass
         finally:
             sandboxes.request_stop()  # they wind down while the engine closes
             sut.close()
@@ -106,6 +115,28 @@ def run_scenario(
         result.journal = _masked(sandboxes)
     result.seconds = time.monotonic() - started
     return result
+
+
+class _Stopped(Exception):
+    """The scenario cannot go on; the failure saying why is in the result already."""
+
+
+@contextmanager
+def _stage(result: ScenarioResult, what: str) -> Iterator[None]:
+    """A stage of the scenario outside its steps: a system that cannot be reached or
+    refuses (``HarnessError``, a socket or HTTP error) is one failure naming the stage and
+    the error in one line, and the scenario stops there. A mistake in the scenario itself
+    (``ConfigError``) and anything else go up as they are."""
+    try:
+        yield
+    except ConfigError:
+        raise
+    except (HarnessError, OSError, httpx.HTTPError) as exc:
+        text = " ".join(f"{type(exc).__name__}: {exc}".split())
+        result.failures.append(
+            Failure("error", result.scenario.line(), what, text, "the scenario stopped here")
+        )
+        raise _Stopped from None
 
 
 def _run_step(step: Step, sandboxes: Sandboxes, sut: SystemUnderTest) -> StepResult:
