@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from odoo_harness.engine.errors import RetryableError
+from odoo_harness.errors import ConfigError
 from odoo_harness.scenarios.failure import render_failure
 from odoo_harness.scenarios.model import load_scenario
 from odoo_harness.scenarios.runner import run_scenario
@@ -73,3 +74,30 @@ def test_a_system_under_test_that_cannot_start_is_one_failure() -> None:
         == "RetryableError: authenticate: ConnectError: [Errno 111] Connection refused"
     )
     assert result.steps == []  # it stopped there
+
+
+def test_a_flow_the_engine_does_not_have_is_named_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "typo.scenario.yaml"
+    path.write_text(
+        "scenario: Typo in flow\nflow: crm_contacs\nwhen:\n  - engine runs due jobs\n"
+        "then:\n  failed_records: none\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as info:
+        run_scenario(load_scenario(path))
+    assert str(info.value).startswith(f"{path}:2: flow: ")
+    assert "'crm_contacs'" in str(info.value) and "crm_contacts" in str(info.value)
+
+
+def test_an_unknown_model_in_given_is_named_at_the_scenario_s_own_line(tmp_path: Path) -> None:
+    path = tmp_path / "model.scenario.yaml"
+    path.write_text(
+        "scenario: Unknown model\nflow: crm_contacts\ngiven:\n  odoo:\n    records:\n"
+        "      - {model: res.partner, values: {name: Ana}}\n"
+        "      - {model: res.partnr, values: {name: Bob}}\n"
+        "when:\n  - engine runs due jobs\nthen:\n  failed_records: none\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as info:
+        run_scenario(load_scenario(path))
+    assert str(info.value) == f"{path}:7: given.odoo.records[1].model: unknown model 'res.partnr'"

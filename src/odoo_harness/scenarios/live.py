@@ -30,7 +30,7 @@ from .external import skip_reason
 from .failure import render_failure
 from .model import DEFAULT_ODOO_VERSION, Scenario, _step, _validate, schema
 from .plugin import CONFIG, ITEM_RESULT, REPORT_ATTR, ScenarioFailedError, _broken, _report_data
-from .runner import ScenarioResult, _masked, _run_step
+from .runner import ScenarioResult, _masked, _run_step, _system_under_test
 from .sandboxes import USERS, Sandboxes
 from .sut import SystemUnderTest, system_under_test
 
@@ -94,7 +94,7 @@ class LiveScenario:
         sandboxes = self._stack.enter_context(Sandboxes(self.scenario, config=self._config))
         self.sandboxes = sandboxes
         try:
-            self.sut = self._sut_factory(self.scenario.flow)
+            self.sut = _system_under_test(self._sut_factory, self.scenario)
             self._stack.callback(self.sut.close)
             self._stack.callback(sandboxes.request_stop)  # runs first: servers wind down
             self.sut.start(sandboxes.systems)

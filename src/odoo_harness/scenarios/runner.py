@@ -81,7 +81,7 @@ def run_scenario(
     result = ScenarioResult(scenario)
     started = time.monotonic()
     with Sandboxes(scenario, config=config) as sandboxes:
-        sut = sut_factory(scenario.flow)
+        sut = _system_under_test(sut_factory, scenario)
         try:
             with _stage(result, "the system under test starts"):
                 sut.start(sandboxes.systems)
@@ -115,6 +115,14 @@ def run_scenario(
         result.journal = _masked(sandboxes)
     result.seconds = time.monotonic() - started
     return result
+
+
+def _system_under_test(factory: SutFactory, scenario: Scenario) -> SystemUnderTest:
+    """``factory(flow)``; a flow it does not know is a mistake at the scenario's ``flow``."""
+    try:
+        return factory(scenario.flow)
+    except ConfigError as exc:
+        raise ConfigError(f"{scenario.path}:{scenario.line('flow')}: flow: {exc}") from None
 
 
 class _Stopped(Exception):

@@ -13,6 +13,7 @@ otherwise; the reports keep the harness's calls out of the flow's diagram.
 
 from __future__ import annotations
 
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -237,10 +238,7 @@ class Sandboxes:
                 try:
                     self.odoo.sandbox.load_fixtures([path])
                 except ConfigError as exc:
-                    line = self.scenario.line("given", "odoo", "records")
-                    raise ConfigError(
-                        f"{self.scenario.path}:{line}: given.odoo.records: {exc}"
-                    ) from None
+                    raise self._given_error(str(exc), path) from None
         if given.get("crm") and self.crm_mock is not None:
             self.crm_mock.seed(dict(given["crm"]))
         for name in ("shop", "carrier"):
@@ -254,6 +252,18 @@ class Sandboxes:
                         f"{self.scenario.path}:{line}: given.{name}: the {name} mock refused "
                         f"the seed: {exc}"
                     ) from None
+
+    def _given_error(self, text: str, copy: Path) -> ConfigError:
+        """A fixture error about the temporary copy of ``given.odoo.records``, told at the
+        scenario's own line: ``<copy>:<n>: records[i].model: ...`` names record i."""
+        text = text.removeprefix(f"{copy}:")
+        rest = text.split(": ", 1)[1] if text[:1].isdigit() and ": " in text else text
+        found = re.match(r"records\[(\d+)\]", rest)
+        keys: tuple[str | int, ...] = ("given", "odoo", "records")
+        if found:
+            keys = (*keys, int(found.group(1)))
+        line = self.scenario.line(*keys)
+        return ConfigError(f"{self.scenario.path}:{line}: given.odoo.{rest}")
 
     def inject_faults(self) -> None:
         for i, fault in enumerate(self.scenario.faults):
