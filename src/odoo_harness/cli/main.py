@@ -29,7 +29,14 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="odoo-harness", description=__doc__.splitlines()[0])
+    parser = _Parser(
+        prog="odoo-harness",
+        description="Prove Odoo integrations work as business flows: scenarios against an "
+        "embedded Odoo sandbox and provider mocks, a reference sync engine, contracts and "
+        "load tests.",
+        epilog="Exit codes: 0 ok, 1 failures, 2 interrupted, 3 internal error, 4 usage error, "
+        "5 nothing collected. 'odoo-harness COMMAND --help' for a command's options.",
+    )
     parser.add_argument("-v", "--verbose", action="count", default=0, help="more detail on stderr")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     run_cmd.add_parser(commands)

@@ -87,7 +87,9 @@ def run_scenarios(args: argparse.Namespace) -> int:
     paths = args.paths or ["scenarios"]
     # pytest's terminal output is replaced by the one line per scenario of ScenarioProgress;
     # the repository's addopts may hold terminal options, so they are reset here.
-    pytest_args = [*paths, "-p", "no:terminal", "-o", "addopts=", "--strict-markers"]
+    # no .pytest_cache left in the user's folder (the run has no --lf to feed)
+    pytest_args = [*paths, "-p", "no:terminal", "-p", "no:cacheprovider", "-o", "addopts="]
+    pytest_args.append("--strict-markers")
     pytest_args += ["--odoo-harness-report", report]
     if args.odoo:
         pytest_args += ["--odoo-harness-odoo", args.odoo]
