@@ -6,7 +6,11 @@ import gc
 import subprocess
 import sys
 
-from odoo_harness.serving import SERVING_GC_THRESHOLDS, tune_gc_for_serving
+import pytest
+from starlette.responses import Response
+
+from odoo_harness.errors import ConfigError
+from odoo_harness.serving import SERVING_GC_THRESHOLDS, LoopbackServer, tune_gc_for_serving
 
 
 def test_serving_processes_collect_young_objects_less_often_but_still_collect() -> None:
@@ -40,3 +44,9 @@ def test_sandbox_up_runs_with_the_serving_thresholds() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
     )
     assert done.stdout.strip() == str(SERVING_GC_THRESHOLDS), done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("port", [-1, 65536, 99999])
+def test_a_port_out_of_range_is_a_config_error_naming_the_server(port: int) -> None:
+    with pytest.raises(ConfigError, match=rf"the mock's port must be 0\.\.65535 .*got {port}"):
+        LoopbackServer(Response(), port=port, name="mock")

@@ -24,6 +24,7 @@ from starlette.types import ASGIApp, Scope
 from .errors import ConfigError, SandboxError
 
 LOOPBACK = "127.0.0.1"
+MAX_PORT = 65535
 START_TIMEOUT = 10.0
 RAW_SEND_KEY = "odoo_harness.raw_send"
 
@@ -51,6 +52,10 @@ class LoopbackServer:
     ) -> None:
         if host not in (LOOPBACK, "localhost"):
             raise ConfigError(f"servers only bind {LOOPBACK}; got host={host!r}")
+        if not 0 <= port <= MAX_PORT:
+            raise ConfigError(
+                f"the {name}'s port must be 0..{MAX_PORT} (0: any free port); got {port}"
+            )
         self.app = app
         self.name = name
         self._port = port

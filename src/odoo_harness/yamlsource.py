@@ -57,15 +57,45 @@ def load_yaml(path: str | Path) -> Source:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SourceError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise SourceError(not_utf8(path, exc)) from None
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise SourceError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        raise SourceError(not_yaml(path, text, exc)) from None
     source = Source(path, None)
     source.data = _convert(node, (), source) if node is not None else None
     return source
+
+
+def not_utf8(path: str | Path, exc: UnicodeDecodeError) -> str:
+    """``file:line: not UTF-8 text (byte 0x..)``: one line for a file that is not text."""
+    data = exc.object if isinstance(exc.object, bytes) else b""
+    line = data[: exc.start].count(b"\n") + 1
+    byte = f" (byte {data[exc.start]:#04x})" if exc.start < len(data) else ""
+    return f"{path}:{line}: not UTF-8 text{byte}"
+
+
+def not_yaml(path: str | Path, text: str, exc: yaml.YAMLError) -> str:
+    """``file:line: not valid YAML: the problem``, on one line, for any PyYAML error."""
+    line: int | None = None
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        reason = exc.problem or exc.context or type(exc).__name__
+    elif isinstance(exc, yaml.reader.ReaderError):  # a character YAML does not allow
+        line = text[: exc.position].count("\n") + 1
+        reason = f"character {_char(exc.character)} is not allowed"
+    else:
+        reason = str(exc)
+    where = f"{path}:{line}" if line else str(path)
+    return f"{where}: not valid YAML: {' '.join(str(reason).split())}"
+
+
+def _char(character: int | str | bytes) -> str:
+    """PyYAML's offending character (a code point, or the character) as ``#x0000``."""
+    code = character if isinstance(character, int) else ord(character[:1] or "\0")
+    return f"#x{code:04x}"
 
 
 def _convert(node: yaml.Node, keypath: KeyPath, source: Source) -> Any:
@@ -87,4 +117,4 @@ def _convert(node: yaml.Node, keypath: KeyPath, source: Source) -> Any:
     return yaml.safe_load(yaml.serialize(node))
 
 
-__all__ = ["KeyPath", "Source", "SourceError", "dotted", "load_yaml"]
+__all__ = ["KeyPath", "Source", "SourceError", "dotted", "load_yaml", "not_utf8", "not_yaml"]

@@ -139,6 +139,7 @@ def test_openapi_3_0_is_refused(tmp_path: Path) -> None:
     ("text", "name", "line", "reason"),
     [
         ("openapi: 3.1.0\ninfo: [\n", "c.openapi.yaml", 3, "not valid YAML"),
+        ("openapi: 3.1.0\ninfo: {title: \x00}\n", "c.openapi.yaml", 2, "character #x0000"),
         ("- a list\n", "c.openapi.yaml", 1, "must be a mapping"),
         ('{"openapi": "3.1.0",\n "info": }', "c.openapi.json", 2, "not valid JSON"),
     ],
@@ -152,6 +153,13 @@ def test_unreadable_files_name_file_line_and_reason(
     assert reason in finding.reason
     with pytest.raises(ContractError, match=reason):
         load_document(path)
+
+
+def test_a_file_that_is_not_utf8(tmp_path: Path) -> None:
+    path = tmp_path / "c.openapi.yaml"
+    path.write_bytes(b"openapi: 3.1.0\ninfo: {title: caf\xe9}\n")
+    [finding] = lint(path)
+    assert str(finding) == f"{path}:2: /: not UTF-8 text (byte 0xe9)"
 
 
 def test_a_missing_file() -> None:

@@ -17,6 +17,7 @@ from odoo_harness.clock import Clock
 from odoo_harness.engine.errors import RetryableError, exhausted
 from odoo_harness.engine.jobs import DONE, FAILED, PENDING, RUNNING, JobStore
 from odoo_harness.engine.retry import RetryPolicy
+from odoo_harness.errors import ConfigError
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 keys = st.sampled_from([f"order:{i}" for i in range(6)])
@@ -137,3 +138,32 @@ def test_retry_policy_backoff_and_retry_after() -> None:
     assert policy.gives_up_after(4) and not policy.gives_up_after(3)
     final = exhausted(RetryableError("timeout", user_message="Shop did not answer"), 4)
     assert final.__cause__ is not None and "gave up after 4 attempts" in final.user_message
+
+
+def test_a_file_that_is_not_a_store_is_refused_and_left_as_it_was(tmp_path: Path) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_bytes(b"not an SQLite database, however long it is " * 4)
+    with pytest.raises(ConfigError, match=r"notes\.txt: not an engine store \(file is not a"):
+        JobStore(text)
+    assert text.read_bytes() == b"not an SQLite database, however long it is " * 4
+    with pytest.raises(ConfigError, match="a folder, not an engine store"):
+        JobStore(tmp_path)
+    with pytest.raises(ConfigError, match="cannot open the engine store"):
+        JobStore(tmp_path / "missing" / "engine.sqlite")
+
+
+def test_without_create_only_an_existing_store_opens(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.sqlite"
+    empty.touch()
+    with pytest.raises(ConfigError, match="not an engine store"):
+        JobStore(empty, create=False)
+    assert empty.stat().st_size == 0  # not turned into a database
+    with pytest.raises(ConfigError, match="no engine store there"):
+        JobStore(tmp_path / "absent.sqlite", create=False)
+    assert not (tmp_path / "absent.sqlite").exists()
+    made = JobStore(tmp_path / "engine.sqlite")
+    made.enqueue("shop_orders", "order:1")
+    made.close()
+    opened = JobStore(tmp_path / "engine.sqlite", create=False)
+    assert [job.identity_key for job in opened.jobs()] == ["order:1"]
+    opened.close()

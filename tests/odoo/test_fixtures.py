@@ -98,3 +98,11 @@ def test_refused_record_rolls_back_the_whole_load(box: Sandbox, tmp_path: Path) 
         {},
     )
     assert found == 0
+
+
+def test_a_file_that_is_not_utf8_names_file_and_line(box: Sandbox, tmp_path: Path) -> None:
+    path = tmp_path / "data.yaml"
+    path.write_bytes(b"records:\n  - model: res.partner\n    values: {name: Caf\xe9}\n")
+    with pytest.raises(FixtureError) as info:
+        box.load_fixtures([path])
+    assert str(info.value) == f"{path}:3: not UTF-8 text (byte 0xe9)"

@@ -78,3 +78,18 @@ def test_mistakes_name_file_line_and_key(tmp_path: Path, text: str, where: str) 
         load_scenario(write(tmp_path, text))
     assert str(caught.value).startswith(str(tmp_path / "x.scenario.yaml"))
     assert where in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "where"),
+    [
+        (b"scenario: t\nflow: caf\xe9\n", ":2: not UTF-8 text (byte 0xe9)"),
+        (b"scenario: t\nflow: \x00\n", ":2: not valid YAML: character #x0000 is not allowed"),
+    ],
+)
+def test_a_file_that_is_not_text_is_one_line(tmp_path: Path, data: bytes, where: str) -> None:
+    path = tmp_path / "x.scenario.yaml"
+    path.write_bytes(data)
+    with pytest.raises(SourceError) as caught:
+        load_scenario(path)
+    assert str(caught.value) == f"{path}{where}"

@@ -96,11 +96,14 @@ def contract_files(paths: list[str]) -> list[Path]:
     for name in paths:
         path = Path(name)
         if path.is_dir():
-            files += sorted(
+            found = sorted(
                 p
                 for p in path.rglob("*")
                 if p.name.endswith((".openapi.yaml", ".openapi.yml", ".openapi.json"))
             )
+            if not found:  # nothing checked must not read as "clean"
+                raise ConfigError(f"{name}: no *.openapi.yaml|yml|json file in this folder")
+            files += found
         else:
             files.append(path)
     return files

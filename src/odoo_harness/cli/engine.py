@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..engine.failed_queue import FailedQueue, FailedRecord
 from ..engine.jobs import STATES, JobStore
 from ..errors import ConfigError
+from . import _types
 
 if TYPE_CHECKING:
     from ..engine import OdooAdapter, Worker
@@ -50,15 +51,20 @@ def add_parser(commands: Any) -> None:
     run.add_argument(
         "--for",
         dest="seconds",
-        type=float,
+        type=_types.seconds,
         default=None,
         metavar="SECONDS",
         help="stop after this long (default: until interrupted)",
     )
     run.add_argument(
-        "--port", type=int, default=8069 + 1000, help="the webhook receiver's port (default 9069)"
+        "--port",
+        type=_types.port,
+        default=8069 + 1000,
+        help="the webhook receiver's port (default 9069)",
     )
-    run.add_argument("--tick", type=float, default=0.5, help="seconds between passes")
+    run.add_argument(
+        "--tick", type=_types.positive_seconds, default=0.5, help="seconds between passes"
+    )
     run.add_argument("--odoo-url", default=None, metavar="URL", help="Odoo's base URL")
     run.add_argument("--odoo-db", default=None, metavar="DB", help="the Odoo database")
     run.add_argument("--odoo-login", default=None, metavar="LOGIN", help="the integration user")
@@ -89,7 +95,7 @@ def add_parser(commands: Any) -> None:
     )
     run.add_argument(
         "--poll-every",
-        type=float,
+        type=_types.positive_seconds,
         default=60.0,
         metavar="SECONDS",
         help="how often Odoo is polled for changes (default 60)",
@@ -140,10 +146,21 @@ def add_parser(commands: Any) -> None:
     stock_endpoint.add_parser(actions)
 
 
-def open_store(path: Path) -> JobStore:
-    if not path.is_file():
+def open_store(path: Path, *, create: bool = False) -> JobStore:
+    """The job store of ``--store``; only ``engine run`` creates it (``create``)."""
+    if not create and not path.exists():
         raise ConfigError(f"no job store at {path}: run the engine first, or pass --store PATH")
-    return JobStore(path)
+    if create:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"--store {path}: cannot make the folder {path.parent} ({exc.strerror})"
+            ) from None
+    try:
+        return JobStore(path, create=create)
+    except ConfigError as exc:
+        raise ConfigError(f"--store {exc}") from None
 
 
 def run_status(args: argparse.Namespace) -> int:
@@ -202,6 +219,7 @@ def run_retry(args: argparse.Namespace) -> int:
     try:
         queue = FailedQueue(store)
         if args.flow:
+            _require_retryable_flow(store, queue, args.flow)
             jobs = queue.retry_flow(args.flow)
             print(f"requeued {len(jobs)} job(s) of flow {args.flow}; the engine runs them next")
             return EXIT_OK
@@ -210,6 +228,20 @@ def run_retry(args: argparse.Namespace) -> int:
         store.close()
     print(f"requeued job {job.id} ({job.flow} {job.identity_key}); the engine runs it next")
     return EXIT_OK
+
+
+def _require_retryable_flow(store: JobStore, queue: FailedQueue, flow: str) -> None:
+    """``retry --flow`` with nothing to retry is a usage error, as ``retry ID`` of a job
+    that is not failed or paused is: a mistyped flow name must not pass for success."""
+    if queue.records(flow) or flow in queue.paused_flows():
+        return
+    known = [row[0] for row in store.execute("SELECT DISTINCT flow FROM jobs ORDER BY flow")]
+    if flow not in known:
+        raise ConfigError(
+            f"--flow {flow}: no job of that flow in {store.path} "
+            f"(flows there: {', '.join(known) or 'none'})"
+        )
+    raise ConfigError(f"--flow {flow}: no failed or paused job and not paused: nothing to retry")
 
 
 # Credentials come from the environment only (never the command line, never printed).
@@ -538,8 +570,7 @@ def _run_engine(args: argparse.Namespace) -> int:
     from ..journal import Journal
     from ..serving import LoopbackServer, tune_gc_for_serving
 
-    args.store.parent.mkdir(parents=True, exist_ok=True)
-    store = JobStore(args.store)
+    store = open_store(args.store, create=True)
     tune_gc_for_serving()
     store.recover()
     secrets = {

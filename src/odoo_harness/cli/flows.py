@@ -7,8 +7,10 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from ..errors import ConfigError
 from ..reports import write_flow_pages
 from ..scenarios.sut import repository_root
+from . import _types
 
 
 def add_parser(commands: Any) -> None:
@@ -16,7 +18,11 @@ def add_parser(commands: Any) -> None:
     actions = parser.add_subparsers(dest="flows_action", metavar="ACTION", required=True)
     docs = actions.add_parser("docs", help="write an HTML page per flow plan and an index")
     docs.add_argument(
-        "--out", default="reports/flows", metavar="DIR", help="where (default reports/flows/)"
+        "--out",
+        type=_types.folder,
+        default=Path("reports/flows"),
+        metavar="DIR",
+        help="where (default reports/flows/)",
     )
     docs.add_argument(
         "--root", metavar="DIR", help="the project holding contracts/ (default: found upwards)"
@@ -26,7 +32,12 @@ def add_parser(commands: Any) -> None:
 
 def run_docs(args: argparse.Namespace) -> int:
     root = Path(args.root) if args.root else repository_root()
-    pages = write_flow_pages(root, Path(args.out))
+    plans = root / "contracts" / "flows"
+    if not plans.is_dir():
+        raise ConfigError(f"--root {root}: no contracts/flows folder there")
+    if not any(plans.glob("*.yaml")):
+        raise ConfigError(f"--root {root}: no flow plan (*.yaml) in {plans}")
+    pages = write_flow_pages(root, args.out)
     for page in pages:
         print(page)
     return 0

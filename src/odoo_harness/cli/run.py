@@ -84,6 +84,11 @@ def run_scenarios(args: argparse.Namespace) -> int:
     if not harness.odoo.embedded:
         _check_reachable(harness.odoo.url)
     report = args.report or harness.report_dir
+    for part in (Path(report), *Path(report).absolute().parents):  # before any scenario runs
+        if part.exists():
+            if not part.is_dir():
+                raise SandboxError(f"--report {report}: {part} is a file, not a folder")
+            break
     paths = args.paths or ["scenarios"]
     # pytest's terminal output is replaced by the one line per scenario of ScenarioProgress;
     # the repository's addopts may hold terminal options, so they are reset here.

@@ -18,6 +18,7 @@ from ..odoo.http.server import SandboxServer
 from ..odoo.profiles import DEFAULT_VERSION, PROFILES
 from ..odoo.sandbox import Sandbox
 from ..serving import LoopbackServer, tune_gc_for_serving
+from . import _types
 
 MOCKS = ("carrier", "shop", "crm")  # in port order: --mock-port-base N gives N, N+1, N+2
 
@@ -32,7 +33,9 @@ def add_parser(commands: Any) -> None:
         choices=sorted(PROFILES),
         help=f"Odoo version profile (default {DEFAULT_VERSION})",
     )
-    up.add_argument("--port", type=int, default=8069, help="port on 127.0.0.1 (0: any free port)")
+    up.add_argument(
+        "--port", type=_types.port, default=8069, help="port on 127.0.0.1 (0: any free port)"
+    )
     up.add_argument(
         "--fixture",
         dest="fixtures",
@@ -81,7 +84,7 @@ def add_parser(commands: Any) -> None:
     up.add_argument(
         "--for",
         dest="seconds",
-        type=float,
+        type=_types.seconds,
         default=None,
         metavar="SECONDS",
         help="stop by itself after this many seconds",
@@ -199,23 +202,25 @@ def serve_mocks(port_base: int, state_dir: Path | None = None) -> Iterator[list[
 
 
 def _mock_state_dir(name: str | None) -> Path | None:
-    if name is None:
-        return None
+    return None if name is None else _folder("--mock-state-dir", name)
+
+
+def _folder(flag: str, name: str) -> Path:
+    """The folder ``flag`` names, made when missing; a usage error when it cannot be."""
     directory = Path(name)
     if directory.exists() and not directory.is_dir():
-        raise ConfigError(f"--mock-state-dir {name}: is a file; name a folder")
+        raise ConfigError(f"{flag} {name}: is a file; name a folder")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(f"--mock-state-dir {name}: cannot use it ({exc.strerror})") from None
+        raise ConfigError(f"{flag} {name}: cannot use it ({exc.strerror})") from None
     return directory
 
 
 def make_sandbox(args: argparse.Namespace) -> Sandbox:
     path = None
     if args.data_dir:
-        directory = Path(args.data_dir)
-        directory.mkdir(parents=True, exist_ok=True)
+        directory = _folder("--data-dir", args.data_dir)
         path = directory / f"odoo-{args.odoo_version}.sqlite"
     sandbox = Sandbox(args.odoo_version, path=path, keep=not args.reset)
     if args.fixtures:

@@ -19,6 +19,7 @@ from typing import Any
 
 from ..errors import ConfigError
 from ..serving import tune_gc_for_serving
+from . import _types
 
 STOCK_KEY_ENV = "ODOO_HARNESS_STOCK_API_KEY"
 EXIT_OK, EXIT_INTERNAL = 0, 3
@@ -39,7 +40,9 @@ def add_parser(actions: Any) -> None:
         choices=("xmlrpc", "jsonrpc", "json2"),
         help="how to reach Odoo (default jsonrpc)",
     )
-    parser.add_argument("--port", type=int, default=0, help="the port (default: a free one)")
+    parser.add_argument(
+        "--port", type=_types.port, default=0, help="the port (default: a free one)"
+    )
     parser.add_argument(
         "--store",
         type=Path,
@@ -49,14 +52,14 @@ def add_parser(actions: Any) -> None:
     )
     parser.add_argument(
         "--refresh-every",
-        type=float,
+        type=_types.positive_seconds,
         default=5.0,
         metavar="SECONDS",
         help="seconds between incremental refreshes (default 5): the staleness bound",
     )
     parser.add_argument(
         "--full-refresh-every",
-        type=float,
+        type=_types.positive_seconds,
         default=None,
         metavar="SECONDS",
         help="also read everything again this often (default never): bounds what write "
@@ -65,7 +68,7 @@ def add_parser(actions: Any) -> None:
     parser.add_argument(
         "--for",
         dest="seconds",
-        type=float,
+        type=_types.seconds,
         default=None,
         metavar="SECONDS",
         help="stop after this long (default: until interrupted)",
@@ -75,12 +78,10 @@ def add_parser(actions: Any) -> None:
 
 def run_stock_endpoint(args: argparse.Namespace) -> int:
     from ..engine import OdooAdapter, OdooConnection, SyncError
-    from ..engine.stock_availability import StockEndpointServer, StockSnapshot
+    from ..engine.stock_availability import StockEndpointServer
     from ..journal import Journal
     from .engine import ENV
 
-    if args.refresh_every <= 0:
-        raise ConfigError(f"--refresh-every must be above 0; got {args.refresh_every:g}")
     password = os.environ.get(ENV["odoo_password"]) or None
     api_key = os.environ.get(ENV["odoo_api_key"]) or None
     if not (password or api_key):
@@ -105,13 +106,18 @@ def run_stock_endpoint(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise ConfigError(f"--protocol {args.protocol}: {exc}") from None
     if args.store is not None:
-        args.store.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            args.store.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ConfigError(
+                f"--store {args.store}: cannot make the folder {args.store.parent} ({exc.strerror})"
+            ) from None
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     # the journal keeps the last entries only: a long run's calls do not pile up in memory
     journal = Journal(max_entries=1000)
-    with OdooAdapter(connection, journal=journal) as odoo, StockSnapshot(odoo, args.store) as snap:
+    with OdooAdapter(connection, journal=journal) as odoo, _snapshot(odoo, args.store) as snap:
         started = time.monotonic()
         try:
             report = snap.full_refresh(
@@ -147,6 +153,15 @@ def run_stock_endpoint(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     return EXIT_OK
+
+
+def _snapshot(odoo: Any, store: Path | None) -> Any:
+    from ..engine.stock_availability import StockSnapshot
+
+    try:
+        return StockSnapshot(odoo, store)
+    except ConfigError as exc:  # names the file; the flag is ours to add
+        raise ConfigError(f"--store {exc}") from None
 
 
 __all__ = ["STOCK_KEY_ENV", "add_parser", "run_stock_endpoint"]

@@ -75,8 +75,15 @@ def load_document(path: str | Path) -> Document:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ContractError(name, None, "", "no such file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ContractError(name, None, "", f"cannot read the file: {exc}") from None
+    except OSError as exc:
+        raise ContractError(
+            name, None, "", f"cannot read the file: {exc.strerror or exc}"
+        ) from None
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ContractError(
+            name, line, "", f"not UTF-8 text (byte {exc.object[exc.start]:#04x})"
+        ) from None
     return parse_document(text, name)
 
 
@@ -102,18 +109,26 @@ def _parse_json(text: str, name: str) -> Document:
 
 
 def _parse_yaml(text: str, name: str) -> Document:
-    loader = yaml.SafeLoader(text)
-    try:
+    loader: yaml.SafeLoader | None = None
+    try:  # the loader's constructor already reads the text: a NUL byte fails there
+        loader = yaml.SafeLoader(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise ContractError(name, line, "", f"not valid YAML: {exc.problem or exc}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        reason = f"not valid YAML: character #x{exc.character:04x} is not allowed"
+        raise ContractError(name, line, "", reason) from None
     except yaml.YAMLError as exc:
-        raise ContractError(name, None, "", f"not valid YAML: {exc}") from None
+        raise ContractError(
+            name, None, "", f"not valid YAML: {' '.join(str(exc).split())}"
+        ) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
     doc = Document(name, _string_keys(data))
     if node is not None:
         _index(node, "", node.start_mark.line + 1, doc, set())

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import Clock
+from ..errors import ConfigError
 
 PENDING, RUNNING, DONE, FAILED, PAUSED = "pending", "running", "done", "failed", "paused"
 STATES = (PENDING, RUNNING, DONE, FAILED, PAUSED)
@@ -57,6 +58,47 @@ CREATE TABLE IF NOT EXISTS watermarks (
 """
 
 
+def _open(path: str, create: bool) -> sqlite3.Connection:
+    """A connection to the store at ``path``, its schema in place; sqlite3's errors become
+    one ``ConfigError`` naming the file."""
+    if path == ":memory:":
+        conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        conn.executescript(SCHEMA)
+        return conn
+    file = Path(path)
+    if file.is_dir():
+        raise ConfigError(f"{path}: a folder, not an engine store; name a file")
+    if not create and not file.is_file():
+        raise ConfigError(f"{path}: no engine store there")
+    # without create, mode=rw: SQLite opens only an existing file and makes nothing
+    target, uri = (path, False) if create else (f"{file.resolve().as_uri()}?mode=rw", True)
+    try:
+        conn = sqlite3.connect(target, isolation_level=None, check_same_thread=False, uri=uri)
+    except sqlite3.Error as exc:
+        raise ConfigError(f"{path}: cannot open the engine store ({exc})") from None
+    try:
+        if (
+            not create
+            and not conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'jobs'"
+            ).fetchone()
+        ):
+            raise ConfigError(f"{path}: not an engine store (no jobs table)")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.executescript(SCHEMA)
+    except sqlite3.OperationalError as exc:
+        conn.close()
+        raise ConfigError(f"{path}: cannot open the engine store ({exc})") from None
+    except sqlite3.DatabaseError as exc:  # file is not a database, or a damaged one
+        conn.close()
+        raise ConfigError(f"{path}: not an engine store ({exc})") from None
+    except ConfigError:
+        conn.close()
+        raise
+    return conn
+
+
 @dataclass(frozen=True)
 class Job:
     id: int
@@ -76,15 +118,16 @@ class Job:
 class JobStore:
     """Jobs, received events and watermarks in one SQLite file (or memory, for tests)."""
 
-    def __init__(self, path: str | Path = ":memory:", *, clock: Clock | None = None) -> None:
+    def __init__(
+        self, path: str | Path = ":memory:", *, clock: Clock | None = None, create: bool = True
+    ) -> None:
+        """Open the store at ``path``, made when missing; with ``create=False`` only an
+        existing store is opened (a missing file, or one without the jobs table, is a
+        ``ConfigError`` and is left as it was)."""
         self.clock = clock or Clock()
         self.path = str(path)
         self._lock = threading.RLock()
-        self._conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
-        if self.path != ":memory:":
-            self._conn.execute("PRAGMA journal_mode = WAL")
-            self._conn.execute("PRAGMA synchronous = NORMAL")
-        self._conn.executescript(SCHEMA)
+        self._conn = _open(self.path, create)
         self._depth = 0
 
     def close(self) -> None:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..clock import Clock
+from ..errors import ConfigError
 from .odoo_adapter import OdooAdapter
 
 Levels = tuple[float, float, float]  # free, on_hand, incoming
@@ -120,6 +121,27 @@ class RefreshReport:
     seconds: float = 0.0
 
 
+def _open(path: str) -> sqlite3.Connection:
+    """The snapshot's database, its schema in place; sqlite3's errors become one
+    ``ConfigError`` naming the file."""
+    if path != ":memory:" and Path(path).is_dir():
+        raise ConfigError(f"{path}: a folder, not a snapshot store; name a file")
+    try:
+        db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise ConfigError(f"{path}: cannot open the snapshot store ({exc})") from None
+    try:
+        if path != ":memory:":
+            db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(SCHEMA)
+    except sqlite3.Error as exc:
+        db.close()
+        what = "cannot open" if isinstance(exc, sqlite3.OperationalError) else "not"
+        raise ConfigError(f"{path}: {what} a snapshot store ({exc})") from None
+    return db
+
+
 class StockSnapshot:
     """The snapshot; thread-safe (one refresh at a time, readers lock-free)."""
 
@@ -139,11 +161,7 @@ class StockSnapshot:
         self.batch = batch
         self.page = page
         self.path = str(path) if path is not None else ":memory:"
-        self._db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        if self.path != ":memory:":
-            self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=NORMAL")
-        self._db.executescript(SCHEMA)
+        self._db = _open(self.path)
         self._refresh_lock = threading.Lock()
         self.state = self._load()
         self.last_report: RefreshReport | None = None

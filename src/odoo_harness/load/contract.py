@@ -13,6 +13,7 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError
+from ..yamlsource import not_utf8, not_yaml
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 DEFAULT_CONTRACT = REPO_ROOT / "contracts" / "engine" / "stock_availability.openapi.yaml"
@@ -48,11 +49,15 @@ def load_contract(path: str | Path = DEFAULT_CONTRACT) -> StockContract:
     """Read ``path``; a missing file, operation or parameter is a ConfigError naming it."""
     path = Path(path)
     try:
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the contract ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(not_utf8(path, exc)) from None
+    try:
+        document = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: invalid YAML: {exc}") from None
+        raise ConfigError(not_yaml(path, text, exc)) from None
     if not isinstance(document, dict) or not isinstance(document.get("paths"), dict):
         raise ConfigError(f"{path}: not an OpenAPI document (no 'paths' mapping)")
     route, operation = _availability_operation(document, path)

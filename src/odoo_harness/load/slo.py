@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from ..errors import ConfigError
+from ..yamlsource import not_utf8, not_yaml
 from .contract import SLO_KEYS, parse_slo
 from .stats import RequestStats
 
@@ -53,11 +54,15 @@ def parse_overrides(items: Iterable[str]) -> dict[str, float]:
 def load_slo_file(path: str | Path) -> dict[str, float]:
     """A YAML file holding the objectives, at top level or under ``x-slo``."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        text = Path(path).read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(f"--slo-file {path}: cannot read it ({exc.strerror})") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"--slo-file {not_utf8(path, exc)}") from None
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise ConfigError(f"--slo-file {path}: invalid YAML: {exc}") from None
+        raise ConfigError(f"--slo-file {not_yaml(path, text, exc)}") from None
     if isinstance(data, dict) and "x-slo" in data:
         data = data["x-slo"]
     return parse_slo(data, f"{path}")

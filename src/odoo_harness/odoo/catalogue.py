@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from ..errors import ConfigError
+from ..yamlsource import not_utf8, not_yaml
 from .orm import fields as F
 from .orm.registry import Environment
 
@@ -80,13 +81,17 @@ def parse_spec(text: str | Path) -> CatalogueSpec:
         return CatalogueSpec(variants=int(match[1]), warehouses=int(match[2]))
     path = Path(text)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        content = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise CatalogueSpecError(
             f"{text}: not a size like 20000x4 and not a readable spec file ({exc.strerror})"
         ) from None
+    except UnicodeDecodeError as exc:
+        raise CatalogueSpecError(not_utf8(path, exc)) from None
+    try:
+        data = yaml.safe_load(content) or {}
     except yaml.YAMLError as exc:
-        raise CatalogueSpecError(f"{path}: invalid YAML: {exc}") from None
+        raise CatalogueSpecError(not_yaml(path, content, exc)) from None
     if not isinstance(data, dict):
         raise CatalogueSpecError(f"{path}: a catalogue spec is a mapping of keys to values")
     known = {f.name: f.type for f in fields(CatalogueSpec)}

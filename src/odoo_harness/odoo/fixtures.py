@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from ..errors import ConfigError
+from ..yamlsource import not_utf8, not_yaml
 from .exceptions import OdooError
 from .orm import fields as F
 from .orm.registry import Environment
@@ -37,12 +38,12 @@ def load_fixture_file(env: Environment, path: str | Path) -> list[tuple[str, int
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise FixtureError(f"{path}: cannot read fixture file: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        raise FixtureError(not_utf8(path, exc)) from None
     try:
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark else str(path)
-        raise FixtureError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+        raise FixtureError(not_yaml(path, text, exc)) from None
     if root is None:
         return []
     loader = _Loader(env, path)

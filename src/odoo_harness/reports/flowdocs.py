@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..contracts.flows import FlowPlan, load_flows
 from ..contracts.ownership import Ownership, load_ownership
+from ..errors import ConfigError
 
 STYLE = """
 body{font:14px/1.5 system-ui,sans-serif;margin:2em auto;max-width:60em;color:#1f2328;padding:0 1em}
@@ -27,7 +28,10 @@ nav a{margin-right:1em}
 def write_flow_pages(root: Path, folder: Path) -> list[Path]:
     """One page per flow plan of ``root/contracts/flows`` plus an index; their paths."""
     plans = load_flows(root / "contracts" / "flows")
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file in its place, or no right to write there
+        raise ConfigError(f"{folder}: cannot write the pages there ({exc.strerror})") from None
     written = []
     for name, plan in plans.items():
         ownership = load_ownership(root / plan.ownership) if plan.ownership else None

@@ -212,11 +212,35 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
 
     harness = config.stash[CONFIG]
     results.sort(key=lambda r: (r["path"], r["name"]))
-    folder = Path(config.getoption("--odoo-harness-report") or harness.report_dir)
-    if not folder.is_absolute():
-        folder = config.invocation_params.dir / folder
-    written = write_reports(results, folder, secrets=harness.secrets())
+    written = write_reports(results, _report_folder(config), secrets=harness.secrets())
     config.stash[REPORTS] = written
+
+
+def _report_folder(config: pytest.Config) -> Path:
+    folder = Path(config.getoption("--odoo-harness-report") or config.stash[CONFIG].report_dir)
+    return folder if folder.is_absolute() else config.invocation_params.dir / folder
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """A report folder that cannot be one is a usage error before the first scenario runs,
+    not after the last (``--report`` / ``--odoo-harness-report`` naming a file)."""
+    from .live import FIXTURE
+
+    config = session.config
+    if hasattr(config, "workerinput") or config.getoption("--odoo-harness-no-report"):
+        return
+    if not any(
+        isinstance(item, ScenarioItem) or FIXTURE in getattr(item, "fixturenames", ())
+        for item in session.items
+    ):
+        return
+    folder = _report_folder(config)
+    for part in (folder, *folder.parents):  # the nearest one that exists must be a folder
+        if part.exists():
+            if not part.is_dir():
+                where = "" if part == folder else f": {part} is a file"
+                raise pytest.UsageError(f"report folder {folder}: not a folder{where}")
+            return
 
 
 REPORTS = pytest.StashKey[list[Path]]()
