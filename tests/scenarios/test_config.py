@@ -261,3 +261,10 @@ def test_the_line_of_an_unknown_key_is_found_wherever_it_sits(
     with pytest.raises(ConfigError) as info:
         load_config(folder, environ={})
     assert str(info.value).startswith(f"{path}:{expected}: odoo.dbname: unknown key")
+
+
+def test_a_config_file_that_is_not_utf8_is_one_line(tmp_path: Path) -> None:
+    (tmp_path / "odoo-harness.toml").write_bytes(b'report_dir = "out"\nname = "caf\xe9"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path, environ={})
+    assert str(info.value) == f"{tmp_path / 'odoo-harness.toml'}:2: not UTF-8 text (byte 0xe9)"

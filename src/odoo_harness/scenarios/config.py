@@ -332,6 +332,11 @@ def _read(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigFileError(f"{path}: cannot read: {exc.strerror}") from None
+    except UnicodeDecodeError as exc:
+        line = path.read_bytes()[: exc.start].count(b"\n") + 1
+        raise ConfigFileError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x})"
+        ) from None
 
 
 __all__ = [
