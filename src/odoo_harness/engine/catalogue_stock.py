@@ -398,11 +398,7 @@ class CatalogueStockFlow:
                         sku = str(variant["sku"])
                         self._remember_variant(sku, variant)
                         new_variants[str(variant["id"])] = by_sku[sku]
-                        found[sku] = (
-                            int(variant["id"]),
-                            int(variant["inventory_item_id"]),
-                            variant.get("price"),
-                        )
+                        found[sku] = _index_entry(variant)
                         report.created.append(sku)
         finally:  # what was created is bound even when a later create fails
             self.templates.bind_new(new_templates)
@@ -450,11 +446,7 @@ class CatalogueStockFlow:
                         self._remember_variant(sku, variant)
                     self._product_of[int(variant["id"])] = product_id
                     new_variants[str(variant["id"])] = int(product["id"])
-                    found[sku] = (
-                        int(variant["id"]),
-                        int(variant["inventory_item_id"]),
-                        variant.get("price"),
-                    )
+                    found[sku] = _index_entry(variant)
                     report.created.append(sku)
         finally:  # what was added is bound even when a later call fails
             self.products.bind_new(new_variants)
@@ -502,7 +494,7 @@ class CatalogueStockFlow:
             "VALUES (?, ?, ?, ?) ON CONFLICT (sku) DO UPDATE SET variant_id = "
             "excluded.variant_id, inventory_item_id = excluded.inventory_item_id, "
             "price = excluded.price",
-            (sku, int(variant["id"]), int(variant["inventory_item_id"]), variant.get("price")),
+            (sku, *_index_entry(variant)),
         )
 
     def _index(self, skus: Sequence[str]) -> dict[str, tuple[int, int, str | None]]:
@@ -562,6 +554,11 @@ def _new_product(variants: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
             variant["option1"] = option
         body["variants"].append(variant)
     return body
+
+
+def _index_entry(variant: Mapping[str, Any]) -> tuple[int, int, str | None]:
+    """A shop variant as the SKU index holds it: (variant id, inventory item id, price)."""
+    return int(variant["id"]), int(variant["inventory_item_id"]), variant.get("price")
 
 
 def _options(
