@@ -161,6 +161,17 @@ def test_run_names_a_store_whose_folder_cannot_be_made(
     assert f"--store {store}: cannot make the folder {not_a_database}" in line
 
 
+def test_run_names_a_contracts_folder_without_flow_plans(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ODOO_HARNESS_ODOO_PASSWORD", "not-used-here")
+    store = tmp_path / "engine.sqlite"
+    argv = ["engine", "run", "--port", "0", "--for", "0", "--store", str(store)]
+    argv += ["--odoo-url", "http://127.0.0.1:1", "--odoo-db", "x", "--odoo-login", "y"]
+    line = usage_error([*argv, "--contracts", str(tmp_path)], capsys)
+    assert f"--contracts {tmp_path}: no flow plans in {tmp_path / 'flows'}" in line
+
+
 @pytest.mark.parametrize("action", [["status"], ["failed"], ["retry", "--flow", "shop_orders"]])
 def test_status_failed_retry_leave_an_empty_file_empty(
     action: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]

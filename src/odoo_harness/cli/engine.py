@@ -323,6 +323,8 @@ def wire_flows(args: argparse.Namespace, store: JobStore, journal: Journal) -> W
         )
     contracts = args.contracts or _contracts_dir()
     plans = load_flows(contracts / "flows")
+    if not plans:  # every flow needs its plan (retries, what users see): say so now
+        raise ConfigError(f"--contracts {contracts}: no flow plans in {contracts / 'flows'}")
 
     def every(flow: str, *triggers: str) -> float:
         """The plan's schedule for ``flow``; Odoo changes are polled every --poll-every."""
