@@ -22,6 +22,7 @@ from typing import Any
 
 ORDER = ("harness", "users", "engine", "odoo", "shop", "carrier", "crm")
 ACTORS = ("users", "harness")  # correlation id prefixes of the scenario harness's clients
+SUT = "engine"  # who made a request no actor marked: the system under test
 ALARMS = ("Failed", "Conflict", "Alert", "Paused", "Rejected", "Violated", "Dead")
 MAX_ROWS = 400
 
@@ -145,7 +146,6 @@ class _Reader:
 
     def __init__(self) -> None:
         self.rows: list[Row] = [Divider(0, "setup: the system under test starts", "")]
-        self.caller = "engine"  # of a request no actor marked
         self.in_flight: dict[str, list[str]] = defaultdict(list)  # system -> engine call ids
         # (system, server-side id): each mock numbers its own requests (req_00000001...)
         self.engine_side: set[tuple[str, str]] = set()  # the engine's calls, drawn already
@@ -171,13 +171,13 @@ class _Reader:
             if actor is None and self.in_flight[system]:
                 self.engine_side.add((system, cid))
             else:
-                caller = self.callers[system, cid] = actor or self.caller
+                caller = self.callers[system, cid] = actor or SUT
                 self.requests[system, cid] = seq
                 self.rows.append(Arrow(seq, caller, system, request_label(data), at))
         elif kind == "mock.response":
             if (system, cid) not in self.engine_side:
                 label, fault = response_label(data)
-                caller = self.callers.get((system, cid), self.caller)
+                caller = self.callers.get((system, cid), SUT)
                 if self.requests.get((system, cid)) in self.keep:
                     self.keep.add(seq)
                 self.rows.append(Arrow(seq, system, caller, label, at, True, fault))
@@ -202,7 +202,7 @@ class _Reader:
         actor = actor_of(cid)
         if actor is None and self.in_flight["odoo"]:
             return  # the engine's call, already drawn from its own entry
-        caller = actor or self.caller
+        caller = actor or SUT
         if fault:
             self.keep.add(seq)
         self.rows.append(Arrow(seq, caller, "odoo", request_label(data), at))

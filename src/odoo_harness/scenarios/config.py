@@ -18,6 +18,7 @@ from typing import Any
 from ..errors import ConfigError
 from ..journal import is_secret_key
 from ..odoo.profiles import DEFAULT_VERSION, PROFILES
+from ..yamlsource import not_utf8
 
 DEDICATED = "odoo-harness.toml"
 PYPROJECT = "pyproject.toml"
@@ -333,10 +334,7 @@ def _read(path: Path) -> str:
     except OSError as exc:
         raise ConfigFileError(f"{path}: cannot read: {exc.strerror}") from None
     except UnicodeDecodeError as exc:
-        line = path.read_bytes()[: exc.start].count(b"\n") + 1
-        raise ConfigFileError(
-            f"{path}:{line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x})"
-        ) from None
+        raise ConfigFileError(not_utf8(path, exc)) from None
 
 
 __all__ = [

@@ -192,8 +192,7 @@ class Sandboxes:
                 )
             )
         )
-        with self.acting(HARNESS):
-            self._grant_integration_rights()
+        self._grant_integration_rights()  # the harness's own call (the default actor)
         if self.crm_server is not None:
             self.crm_user = self._stack.enter_context(
                 _closing(
@@ -221,11 +220,8 @@ class Sandboxes:
         self.odoo_user.write("res.users", [uid], {field: [(4, found[1])]})
 
     def load_given(self) -> None:
-        """The scenario's starting records: Odoo fixtures (as the superuser) and CRM seed."""
-        with self.acting(HARNESS):
-            self._load_given()
-
-    def _load_given(self) -> None:
+        """The scenario's starting records: Odoo fixtures (as the superuser) and CRM seed.
+        Called before any step, so its calls are the harness's (the default actor)."""
         given = self.scenario.given
         records = (given.get("odoo") or {}).get("records")
         if records and self.odoo.sandbox is None:
